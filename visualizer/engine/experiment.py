@@ -1,0 +1,210 @@
+"""One experiment = a data set, input features, a network, a trainer and (for 2-D data) a grid evaluator.
+
+:class:`Config` is the complete, immutable description that the user edits in the window: which data, which
+network, which training settings. :func:`build` turns a config into live engine objects. Live settings
+(learning rate, regularization rate, batch size) can be applied to a running :class:`Experiment` without a
+rebuild; everything else rebuilds deliberately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+import numpy as np
+
+from .datasets import Dataset, make_dataset, normalize
+from .features import DEFAULT_FEATURES, check_features, feature_matrix
+from .grid import GridEvaluator
+from .network import Network
+from .trainer import StopCriteria, Trainer, output_units
+
+PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+"""TensorFlow Playground's learning-rate ladder."""
+
+PLAYGROUND_REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+"""TensorFlow Playground's regularization-rate ladder."""
+
+LIVE_FIELDS = frozenset({"learning_rate", "reg_rate", "regularization", "batch_size"})
+"""Config fields that apply to a running experiment without rebuilding it."""
+
+DATA_FIELDS = frozenset({"dataset", "noise", "train_fraction", "data_seed", "n_classes"})
+"""Config fields that need new data (and therefore a new network and trainer)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that defines an experiment. Defaults are TensorFlow Playground's.
+
+    ``output`` and ``loss`` may be ``None``: then the problem decides (tanh output and squared loss for two
+    classes, softmax and cross-entropy for more, linear output and squared loss for regression).
+    """
+
+    dataset: str = "circle"
+    noise: float = 0.0
+    train_fraction: float = 0.5
+    data_seed: int = 0
+    n_classes: int = 3
+    features: tuple[str, ...] = DEFAULT_FEATURES
+    hidden: tuple[int, ...] = (4, 2)
+    activation: str = "tanh"
+    output: str | None = None
+    loss: str | None = None
+    regularization: str = "none"
+    reg_rate: float = 0.0
+    learning_rate: float = 0.03
+    batch_size: int = 10
+    optimizer: str = "sgd"
+    init: str = "playground"
+    seed: int = 0
+    shuffle_seed: int = 0
+    normalization: str | None = None
+    stop: StopCriteria = field(default_factory=StopCriteria)
+
+    def __post_init__(self):
+        object.__setattr__(self, "features", tuple(self.features))
+        object.__setattr__(self, "hidden", tuple(int(h) for h in self.hidden))
+        if self.regularization not in ("none", "l1", "l2"):
+            raise ValueError(f"regularization must be 'none', 'l1' or 'l2', got {self.regularization!r}")
+        if self.learning_rate <= 0:
+            raise ValueError("learning rate must be positive")
+        if self.reg_rate < 0:
+            raise ValueError("regularization rate must be >= 0")
+        if self.batch_size < 1:
+            raise ValueError("batch size must be at least 1")
+        if any(h < 1 for h in self.hidden):
+            raise ValueError("every hidden layer needs at least one neuron")
+        if self.normalization not in (None, "minmax", "standard"):
+            raise ValueError("normalization must be None, 'minmax' or 'standard'")
+
+    def replace(self, **changes) -> Config:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["features"] = list(self.features)
+        d["hidden"] = list(self.hidden)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Config:
+        known = {f.name for f in fields(cls)}
+        d = {k: v for k, v in d.items() if k in known}
+        if isinstance(d.get("stop"), dict):
+            d["stop"] = StopCriteria(**d["stop"])
+        return cls(**d)
+
+    def l1(self) -> float:
+        return self.reg_rate if self.regularization == "l1" else 0.0
+
+    def l2(self) -> float:
+        return self.reg_rate if self.regularization == "l2" else 0.0
+
+
+def default_output(task: str, n_classes: int) -> str:
+    if task == "regression":
+        return "linear"
+    return "tanh" if n_classes == 2 else "softmax"
+
+
+def default_loss(output: str) -> str:
+    return "crossentropy" if output == "softmax" else "squared"
+
+
+@dataclass(eq=False)
+class Experiment:
+    """Live engine objects built from a :class:`Config`."""
+
+    config: Config
+    dataset: Dataset
+    features: tuple[str, ...]
+    network: Network
+    trainer: Trainer
+    grid: GridEvaluator | None
+    normalization: tuple[np.ndarray, np.ndarray] | None = None
+
+    def inputs_of(self, X: np.ndarray) -> np.ndarray:
+        """Network inputs for raw data points ``X`` (n, d): derived features, then normalization."""
+        F = feature_matrix(X, self.features) if self.dataset.domain is not None else np.asarray(X, float)
+        if self.normalization is not None:
+            offset, scale = self.normalization
+            F = (F - offset) / scale
+        return F
+
+    def apply_live(self, config: Config) -> None:
+        """Apply the live fields of ``config`` (learning rate, regularization, batch size) to the running trainer."""
+        self.trainer.learning_rate = config.learning_rate
+        self.trainer.batch_size = config.batch_size
+        self.network.l1 = config.l1()
+        self.network.l2 = config.l2()
+        self.trainer.stop = config.stop
+        self.config = replace(
+            self.config,
+            learning_rate=config.learning_rate,
+            batch_size=config.batch_size,
+            regularization=config.regularization,
+            reg_rate=config.reg_rate,
+            stop=config.stop,
+        )
+
+
+def build(config: Config, dataset: Dataset | None = None, grid_resolution: int = 100) -> Experiment:
+    """Build data, network, trainer and grid evaluator from ``config``.
+
+    Parameters
+    ----------
+    config : Config
+    dataset : Dataset, optional
+        Use this data instead of generating ``config.dataset`` (user data, edited points).
+    grid_resolution : int
+        Points per axis of the grid pass (2-D data only).
+    """
+    if dataset is None:
+        dataset = make_dataset(
+            config.dataset,
+            noise=config.noise,
+            train_fraction=config.train_fraction,
+            seed=config.data_seed,
+            n_classes=config.n_classes,
+        )
+    if dataset.domain is not None and dataset.n_features == 2:
+        features = check_features(config.features)
+        F = feature_matrix(dataset.X, features)
+    else:
+        features = tuple(dataset.feature_names)
+        F = np.asarray(dataset.X, dtype=np.float64)
+    norm = None
+    if config.normalization:
+        _, norm = normalize(F[: dataset.n_train], config.normalization)
+        F = (F - norm[0]) / norm[1]
+    output = config.output or default_output(dataset.task, dataset.n_classes)
+    loss = config.loss or default_loss(output)
+    n_out = output_units(dataset.task, dataset.n_classes, output)
+    net = Network(
+        [F.shape[1], *config.hidden, n_out],
+        activation=config.activation,
+        output=output,
+        loss=loss,
+        l1=config.l1(),
+        l2=config.l2(),
+        seed=config.seed,
+        init=config.init,
+    )
+    n = dataset.n_train
+    trainer = Trainer(
+        net,
+        F[:n],
+        dataset.y[:n],
+        F[n:],
+        dataset.y[n:],
+        task=dataset.task,
+        n_classes=max(dataset.n_classes, 2) if dataset.task == "classification" else 0,
+        batch_size=config.batch_size,
+        optimizer=config.optimizer,
+        learning_rate=config.learning_rate,
+        shuffle_seed=config.shuffle_seed,
+        stop=config.stop,
+    )
+    grid = None
+    if dataset.domain is not None and dataset.n_features == 2:
+        grid = GridEvaluator(features, dataset.domain, grid_resolution, norm)
+    return Experiment(config, dataset, features, net, trainer, grid, norm)

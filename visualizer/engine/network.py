@@ -1,0 +1,427 @@
+"""A fully connected feed-forward network in plain numpy, built for many tiny steps per second.
+
+Layout
+------
+All parameters live in one flat float64 vector, ``Network.params``. Layer ``i`` (mapping ``sizes[i]`` units to
+``sizes[i + 1]``) owns an *augmented* block of shape ``(n_in + 1, n_out)`` inside it: the first ``n_in`` rows are
+the weights — exactly the drawn synapses, ``weights[i][j, k]`` joins unit ``j`` of layer ``i`` to unit ``k`` of
+layer ``i + 1`` — and the last row is the biases. ``Network.weights`` and ``Network.biases`` are views into that
+block, so editing them in place edits the network, and an optimizer can update every parameter with one ufunc call.
+
+Performance notes
+-----------------
+A training step on Playground-sized networks (a few dozen units, batch 10) is dominated by per-call overhead, not
+arithmetic. The forward and backward passes therefore run on buffers allocated once per batch size, every numpy
+call writes through ``out=``, inputs carry a constant row of ones so that one ``np.dot`` computes ``x·W + b`` and
+one ``np.dot`` computes both weight and bias gradients, and transposed views are built once. Activations are kept
+in *column layout*, ``(units, samples)``: a hidden layer's block above its row of ones is then contiguous, which
+halves the cost of the element-wise activation and derivative calls compared with strided row-layout views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .activations import ACTIVATIONS, DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .losses import CANONICAL_PAIRS, LOSSES, NEEDS_PROBABILITIES, OUTPUT_GRADIENTS
+
+INITS = ("playground", "uniform", "xavier", "he")
+"""Weight initialisations: Playground's U(−0.5, 0.5) with biases 0.1; the tutorials' U(−1, 1); Glorot-uniform
+(Xavier) and He-normal with zero biases."""
+
+
+def _check_name(kind: str, value: str, valid: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in valid:
+        raise ValueError(f"unknown {kind} {value!r}; choose one of: {', '.join(valid)}")
+    return value
+
+
+class _LiveList(list):
+    """A list of live parameter views: ``lst[i] = array`` copies into the view instead of rebinding it."""
+
+    def __setitem__(self, index, value):  # type: ignore[override]
+        if isinstance(index, slice):
+            raise TypeError("assign parameter arrays one at a time")
+        target = list.__getitem__(self, index)
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape != target.shape:
+            raise ValueError(f"shape {value.shape} does not match parameter shape {target.shape}")
+        target[...] = value
+
+
+class _Buffers:
+    """Scratch arrays for one batch size ``n``, in column layout ``(units, n)``; allocated once, then reused."""
+
+    __slots__ = ("A", "D", "DT", "H", "O", "T", "X", "n")
+
+    def __init__(self, net: Network, n: int):
+        sizes = net.sizes
+        self.n = n
+        # X: augmented input (n_in + 1, n) whose last row stays 1, used when callers hand plain inputs.
+        self.X = np.ones((sizes[0] + 1, n))
+        # A[i]: augmented activation of hidden layer i, (h_i + 1, n), last row ones; H[i] = its first h_i rows,
+        # a contiguous block, so activations and their derivatives run on contiguous memory.
+        self.A = [np.ones((h + 1, n)) for h in sizes[1:-1]]
+        self.H = [a[:-1] for a in self.A]
+        self.O = np.empty((sizes[-1], n))
+        self.D = [np.empty((s, n)) for s in sizes[1:]]
+        self.DT = [d.T for d in self.D]
+        self.T = [np.empty((s, n)) for s in sizes[1:]]
+
+
+class Network:
+    """Fully connected network with per-layer activations, trained by :mod:`visualizer.engine.trainer`.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Units per layer, inputs first, outputs last: ``[2, 4, 2, 1]`` is 2 inputs, hidden layers of 4 and 2, and
+        one output. Zero hidden layers (``[2, 1]``) is a single-layer perceptron.
+    activation : str or sequence of str
+        Hidden activation, one of ``sigmoid, tanh, relu, leaky_relu, linear``; one name for all hidden layers or
+        one per hidden layer.
+    output : str
+        Output activation: ``sigmoid`` or ``tanh`` (two classes), ``softmax`` (many classes), ``linear``
+        (regression).
+    loss : str
+        ``squared`` (½·Σ(o − t)², averaged over samples), ``binary_crossentropy`` or ``crossentropy``.
+    l1, l2 : float
+        Regularization rates; the penalty ``l1·Σ|w| + l2·½·Σw²`` covers weights only, never biases.
+    seed : int
+        Seed of the initial weights; :meth:`initialize` with the same seed restores the same weights.
+    init : str
+        One of :data:`INITS`.
+    bias : bool
+        ``False`` builds a network without biases (iamtrask's 3-layer network): biases stay 0 and never train.
+
+    Attributes
+    ----------
+    weights : list of ndarray, shapes ``(sizes[i], sizes[i + 1])``
+        Live float64 views into :attr:`params`.
+    biases : list of ndarray, shapes ``(sizes[i + 1],)``
+        Live float64 views into :attr:`params`.
+    params : ndarray, shape ``(n_params,)``
+        Every parameter, flat.
+    """
+
+    def __init__(
+        self,
+        sizes: Sequence[int],
+        activation: str | Sequence[str] = "tanh",
+        output: str = "tanh",
+        loss: str = "squared",
+        l1: float = 0.0,
+        l2: float = 0.0,
+        seed: int = 0,
+        init: str = "playground",
+        bias: bool = True,
+    ):
+        sizes = tuple(sizes)
+        if len(sizes) < 2:
+            raise ValueError(f"a network needs at least an input and an output layer, got sizes {sizes}")
+        for s in sizes:
+            if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+                raise ValueError(f"layer sizes must be positive integers, got {sizes}")
+        self.sizes: tuple[int, ...] = tuple(int(s) for s in sizes)
+        n_hidden = len(self.sizes) - 2
+        if isinstance(activation, str):
+            _check_name("activation", activation, HIDDEN_ACTIVATIONS)
+            acts = (activation,) * n_hidden
+        else:
+            acts = tuple(activation)
+            if len(acts) != n_hidden:
+                raise ValueError(f"got {len(acts)} activations for {n_hidden} hidden layers")
+            for a in acts:
+                _check_name("activation", a, HIDDEN_ACTIVATIONS)
+        self.activations: tuple[str, ...] = acts
+        self.output = _check_name("output activation", output, OUTPUT_ACTIVATIONS)
+        self.loss = _check_name("loss", loss, tuple(LOSSES))
+        if self.loss in NEEDS_PROBABILITIES and self.output not in ("sigmoid", "softmax"):
+            raise ValueError(
+                f"loss {loss!r} takes logarithms of the outputs, which needs a sigmoid or softmax output, "
+                f"not {output!r}"
+            )
+        self.l1 = float(l1)
+        self.l2 = float(l2)
+        if self.l1 < 0 or self.l2 < 0:
+            raise ValueError("regularization rates must be >= 0")
+        self.init = _check_name("initialization", init, INITS)
+        self.seed = int(seed)
+        self.bias = bool(bias)
+
+        shapes = [(n_in + 1, n_out) for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:], strict=True)]
+        self.n_params = sum(a * b for a, b in shapes)
+        self.params = np.zeros(self.n_params)
+        self.grad = np.zeros(self.n_params)
+        self._blocks = self._views(self.params, shapes)
+        self._grad_blocks = self._views(self.grad, shapes)
+        self.weights: list[np.ndarray] = _LiveList(b[:-1] for b in self._blocks)
+        self.biases: list[np.ndarray] = _LiveList(b[-1] for b in self._blocks)
+        self._blocksT = [blk.T for blk in self._blocks]
+        # 1 where a parameter is a weight, 0 where it is a bias (regularization and no-bias masks).
+        self.weight_mask = np.zeros(self.n_params)
+        for block in self._views(self.weight_mask, shapes):
+            block[:-1] = 1.0
+        self._act_fns = [ACTIVATIONS[a] for a in self.activations]
+        self._deriv_fns = [DERIVATIVES[a] for a in self.activations]
+        self._out_fn = ACTIVATIONS[self.output]
+        self._out_deriv = DERIVATIVES[self.output]
+        self._canonical = (self.output, self.loss) in CANONICAL_PAIRS
+        self._loss_grad = OUTPUT_GRADIENTS[self.loss]
+        self._buffers: dict[int, _Buffers] = {}
+        self.initialize(self.seed)
+
+    # ------------------------------------------------------------------ structure
+    @staticmethod
+    def _views(flat: np.ndarray, shapes: list[tuple[int, int]]) -> list[np.ndarray]:
+        views, offset = [], 0
+        for a, b in shapes:
+            views.append(flat[offset : offset + a * b].reshape(a, b))
+            offset += a * b
+        return views
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.sizes) - 1
+
+    @property
+    def n_inputs(self) -> int:
+        return self.sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.sizes[-1]
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        """Hidden layer sizes."""
+        return self.sizes[1:-1]
+
+    def layer_activation(self, i: int) -> str:
+        """Activation of weight layer ``i``'s outputs (a hidden activation, or the output activation)."""
+        return self.activations[i] if i < len(self.activations) else self.output
+
+    def config(self) -> dict:
+        """Constructor arguments, enough to rebuild this network (without its current weights)."""
+        return {
+            "sizes": list(self.sizes),
+            "activation": list(self.activations),
+            "output": self.output,
+            "loss": self.loss,
+            "l1": self.l1,
+            "l2": self.l2,
+            "seed": self.seed,
+            "init": self.init,
+            "bias": self.bias,
+        }
+
+    def copy(self) -> Network:
+        """An independent network with the same configuration and parameters."""
+        net = Network(**self.config())
+        net.params[:] = self.params
+        return net
+
+    # ------------------------------------------------------------------ initialisation
+    def initialize(self, seed: int | None = None) -> None:
+        """(Re)draw all parameters from ``seed`` (default: this network's seed), in place."""
+        if seed is not None:
+            self.seed = int(seed)
+        rng = np.random.default_rng(self.seed)
+        for W, b in zip(self.weights, self.biases, strict=True):
+            n_in, n_out = W.shape
+            if self.init == "playground":
+                W[...] = rng.uniform(-0.5, 0.5, size=W.shape)
+                b[...] = 0.1
+            elif self.init == "uniform":
+                W[...] = rng.uniform(-1.0, 1.0, size=W.shape)
+                b[...] = rng.uniform(-1.0, 1.0, size=b.shape)
+            elif self.init == "xavier":
+                limit = np.sqrt(6.0 / (n_in + n_out))
+                W[...] = rng.uniform(-limit, limit, size=W.shape)
+                b[...] = 0.0
+            else:  # he
+                W[...] = rng.normal(0.0, np.sqrt(2.0 / n_in), size=W.shape)
+                b[...] = 0.0
+            if not self.bias:
+                b[...] = 0.0
+
+    # ------------------------------------------------------------------ checks
+    def _check_X(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim == 1 and self.n_inputs == X.shape[0]:
+            X = X[None, :]
+        if X.ndim != 2 or X.shape[1] != self.n_inputs:
+            raise ValueError(f"inputs must have shape (n, {self.n_inputs}), got {X.shape}")
+        return X
+
+    def _check_Y(self, Y, n: int) -> np.ndarray:
+        Y = np.asarray(Y, dtype=np.float64)
+        if Y.ndim == 1 and self.n_outputs == 1 and Y.shape[0] == n:
+            Y = Y[:, None]
+        if Y.shape != (n, self.n_outputs):
+            raise ValueError(f"targets must have shape ({n}, {self.n_outputs}), got {Y.shape}")
+        return Y
+
+    def buffers(self, n: int) -> _Buffers:
+        """Scratch buffers for batches of ``n`` samples (created once, then reused)."""
+        buf = self._buffers.get(n)
+        if buf is None:
+            if len(self._buffers) > 8:  # keep memory bounded when callers use many sizes
+                self._buffers.clear()
+            buf = self._buffers[n] = _Buffers(self, n)
+        return buf
+
+    def augment(self, X) -> np.ndarray:
+        """Inputs in the layout training uses: shape ``(n_in + 1, n)``, one sample per column, last row ones."""
+        X = self._check_X(X)
+        Xa = np.ones((X.shape[1] + 1, X.shape[0]))
+        Xa[:-1] = X.T
+        return Xa
+
+    # ------------------------------------------------------------------ hot path
+    def _forward(self, XaT: np.ndarray, buf: _Buffers) -> np.ndarray:
+        """Forward pass of augmented column-layout inputs ``XaT`` (n_in + 1, n); returns the output (n_out, n)."""
+        prev = XaT
+        blocksT = self._blocksT
+        H = buf.H
+        for i, act in enumerate(self._act_fns):
+            h = H[i]
+            np.dot(blocksT[i], prev, out=h)
+            act(h, h)
+            prev = buf.A[i]
+        O = buf.O
+        np.dot(blocksT[-1], prev, out=O)
+        self._out_fn(O, O)
+        return O
+
+    def _backward(self, XaT: np.ndarray, TT: np.ndarray, buf: _Buffers) -> None:
+        """Backpropagate after :meth:`_forward`; writes the mean data-loss gradient into :attr:`grad`.
+
+        ``TT`` holds the targets in column layout, shape (n_out, n).
+        """
+        D = buf.D
+        L = len(D) - 1
+        delta = D[L]
+        if self._canonical:
+            np.subtract(buf.O, TT, out=delta)
+        else:
+            self._loss_grad(buf.O, TT, delta)
+            self._out_deriv(buf.O, delta, buf.T[L])
+        delta *= 1.0 / buf.n
+        gblocks = self._grad_blocks
+        W = self.weights
+        A = buf.A
+        H = buf.H
+        DT = buf.DT
+        derivs = self._deriv_fns
+        for i in range(L, 0, -1):
+            np.dot(A[i - 1], DT[i], out=gblocks[i])
+            np.dot(W[i], D[i], out=D[i - 1])
+            derivs[i - 1](H[i - 1], D[i - 1], buf.T[i - 1])
+        np.dot(XaT, DT[0], out=gblocks[0])
+        if not self.bias:
+            self.grad *= self.weight_mask
+
+    def add_penalty_gradient(self, grad: np.ndarray, tmp: np.ndarray) -> None:
+        """Add the L1/L2 penalty's gradient to a flat gradient (biases excluded); ``tmp`` is scratch."""
+        if self.l2:
+            np.multiply(self.params, self.weight_mask, out=tmp)
+            tmp *= self.l2
+            grad += tmp
+        if self.l1:
+            np.sign(self.params, out=tmp)
+            tmp *= self.weight_mask
+            tmp *= self.l1
+            grad += tmp
+
+    # ------------------------------------------------------------------ public API
+    def forward(self, X) -> np.ndarray:
+        """Outputs for inputs ``X``.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, n_in)
+
+        Returns
+        -------
+        ndarray, shape (n, n_out)
+            A new array.
+        """
+        X = self._check_X(X)
+        buf = self.buffers(X.shape[0])
+        buf.X[:-1] = X.T
+        return self._forward(buf.X, buf).T.copy()
+
+    __call__ = forward
+
+    def forward_all(self, X) -> list[np.ndarray]:
+        """Every layer's activation for inputs ``X``: ``[X, h_1, …, output]``, shapes ``(n, sizes[i])``, copies."""
+        X = self._check_X(X)
+        buf = self.buffers(X.shape[0])
+        buf.X[:-1] = X.T
+        out = self._forward(buf.X, buf)
+        return [X.copy(), *(h.T.copy() for h in buf.H), out.T.copy()]
+
+    def pre_activations(self, X) -> list[np.ndarray]:
+        """Every non-input layer's weighted input ``z = a·W + b``, shapes ``(n, sizes[i + 1])``, copies."""
+        acts = self.forward_all(X)
+        return [a @ W + b for a, W, b in zip(acts[:-1], self.weights, self.biases, strict=True)]
+
+    def data_loss(self, O: np.ndarray, Y: np.ndarray) -> float:
+        """Mean loss of outputs ``O`` against targets ``Y`` (both (n, n_out)), without the penalty."""
+        return LOSSES[self.loss](O, Y)
+
+    def penalty(self) -> float:
+        """``l1·Σ|w| + l2·½·Σw²`` over all weights (biases excluded)."""
+        p = 0.0
+        if self.l1:
+            p += self.l1 * sum(float(np.abs(W).sum()) for W in self.weights)
+        if self.l2:
+            p += 0.5 * self.l2 * sum(float(np.einsum("ij,ij->", W, W)) for W in self.weights)
+        return p
+
+    def loss_value(self, X, Y) -> float:
+        """Mean loss over the batch plus the regularization penalty."""
+        X = self._check_X(X)
+        Y = self._check_Y(Y, X.shape[0])
+        return self.data_loss(self.forward(X), Y) + self.penalty()
+
+    def gradients(self, X, Y) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """Mean loss (+ penalty) over a batch and its exact gradients; the parameters are not changed.
+
+        Parameters
+        ----------
+        X : array_like, shape (n, n_in)
+        Y : array_like, shape (n, n_out)
+            One-hot for softmax, ±1 for a tanh output, 0/1 for sigmoid, values for linear.
+
+        Returns
+        -------
+        loss : float
+        dW : list of ndarray, shapes (sizes[i], sizes[i + 1])
+        db : list of ndarray, shapes (sizes[i + 1],)
+            Zero for a network built with ``bias=False``.
+        """
+        X = self._check_X(X)
+        Y = self._check_Y(Y, X.shape[0])
+        if X.shape[0] == 0:
+            raise ValueError("gradients need at least one sample")
+        buf = self.buffers(X.shape[0])
+        buf.X[:-1] = X.T
+        out = self._forward(buf.X, buf)
+        loss = self.data_loss(out.T, Y) + self.penalty()
+        self._backward(buf.X, np.ascontiguousarray(Y.T), buf)
+        grad = self.grad.copy()
+        self.add_penalty_gradient(grad, np.empty_like(grad))
+        blocks = self._views(grad, [b.shape for b in self._blocks])
+        return loss, [b[:-1].copy() for b in blocks], [b[-1].copy() for b in blocks]
+
+    def __repr__(self) -> str:
+        acts = ",".join(self.activations) or "-"
+        return (
+            f"Network(sizes={list(self.sizes)}, activation={acts}, output={self.output}, loss={self.loss}, "
+            f"l1={self.l1}, l2={self.l2}, init={self.init}, seed={self.seed}, bias={self.bias})"
+        )

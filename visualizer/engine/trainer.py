@@ -1,0 +1,481 @@
+"""Mini-batch training with history, stopping criteria and divergence detection.
+
+The :class:`Trainer` owns a :class:`~visualizer.engine.network.Network`, an optimizer, the prepared training and
+test arrays, a seeded shuffling generator and the per-epoch history. It never sleeps, draws or locks: the Qt
+worker in :mod:`visualizer.training` drives it step by step and reads snapshots between steps.
+
+An *epoch* is one pass over the whole training set in mini-batches of ``batch_size`` samples (the last batch may
+be smaller); the set is reshuffled at the start of every epoch. After each epoch the train and test loss and
+accuracy (classification) or RMSE (regression) are recorded and tutorial 004's stopping criteria are checked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .network import Network
+from .optimizers import make_optimizer
+
+
+@dataclass
+class StopCriteria:
+    """Tutorial 004's four terminating conditions; each is off when ``None``.
+
+    Attributes
+    ----------
+    target_loss : float or None
+        Stop once the training loss is at or below this value ("the error is minimized").
+    max_epochs : int or None
+        Stop after this many epochs ("the maximum number of iterations").
+    patience : int or None
+        Stop when the training loss has not fallen by more than ``min_delta`` below its best for this many
+        epochs ("no further reduction in error value").
+    early_stop : int or None
+        Stop when the test loss has risen for this many consecutive epochs while the training loss keeps
+        falling — the training error no longer tracks the validation error (early stopping).
+    min_delta : float
+        Smallest reduction that counts as progress for ``patience``.
+    """
+
+    target_loss: float | None = None
+    max_epochs: int | None = None
+    patience: int | None = None
+    early_stop: int | None = None
+    min_delta: float = 0.0
+
+
+class StopReason:
+    """The reasons :meth:`Trainer.run_epoch` reports (plain strings, shown to the user as they are)."""
+
+    TARGET = "target loss reached"
+    MAX_EPOCHS = "maximum epochs reached"
+    PLATEAU = "no further reduction in loss"
+    EARLY_STOP = "test loss rising (early stop)"
+    DIVERGED = "diverged (NaN or inf): last finite weights kept"
+
+
+class History:
+    """Append-only per-epoch records in amortised-doubling numpy arrays.
+
+    ``view()`` returns read-only views of the filled part; since filled entries are never rewritten and growing
+    allocates a new array, a view handed to another thread stays valid and unchanged.
+    """
+
+    FIELDS = ("train_loss", "test_loss", "train_metric", "test_metric")
+
+    def __init__(self, capacity: int = 1024):
+        self.n = 0
+        self._data = np.full((len(self.FIELDS), capacity), np.nan)
+
+    def append(self, *values: float) -> None:
+        if self.n == self._data.shape[1]:
+            grown = np.full((len(self.FIELDS), 2 * self.n), np.nan)
+            grown[:, : self.n] = self._data
+            self._data = grown
+        self._data[:, self.n] = values
+        self.n += 1
+
+    def view(self) -> dict[str, np.ndarray]:
+        block = self._data[:, : self.n]
+        block.flags.writeable = False
+        return dict(zip(self.FIELDS, block, strict=True))
+
+    def last(self, field: str) -> float:
+        return float(self._data[self.FIELDS.index(field), self.n - 1]) if self.n else math.nan
+
+    def state_dict(self) -> dict:
+        return {"data": self._data[:, : self.n].copy()}
+
+    def load_state_dict(self, state: dict) -> None:
+        data = np.asarray(state["data"], dtype=np.float64)
+        self.n = data.shape[1]
+        self._data = np.full((len(self.FIELDS), max(1024, 2 * self.n)), np.nan)
+        self._data[:, : self.n] = data
+
+
+def encode_targets(y: np.ndarray, task: str, n_classes: int, output: str) -> np.ndarray:
+    """Targets for the network's output layer.
+
+    Parameters
+    ----------
+    y : ndarray, shape (n,)
+        Class indices (classification) or values (regression).
+    task : {"classification", "regression"}
+    n_classes : int
+    output : str
+        Output activation: softmax → one-hot; tanh → ±1; sigmoid → 0/1; with two classes and a tanh or sigmoid
+        output a single unit says "class 1", with more classes there is one unit per class.
+
+    Returns
+    -------
+    ndarray, shape (n, n_out)
+    """
+    y = np.asarray(y)
+    if task == "regression":
+        return y.astype(np.float64).reshape(-1, 1)
+    idx = y.astype(np.int64)
+    if output in ("tanh", "sigmoid", "linear") and n_classes == 2:
+        T = idx.astype(np.float64).reshape(-1, 1)
+    else:
+        T = np.zeros((idx.shape[0], n_classes))
+        T[np.arange(idx.shape[0]), idx] = 1.0
+    if output == "tanh":
+        T = 2.0 * T - 1.0
+    return T
+
+
+def output_units(task: str, n_classes: int, output: str) -> int:
+    """How many output units :func:`encode_targets` needs."""
+    if task == "regression":
+        return 1
+    return 1 if (n_classes == 2 and output != "softmax") else n_classes
+
+
+def predict_classes(O: np.ndarray, output: str) -> np.ndarray:
+    """Class index for each row of outputs ``O`` (n, n_out): a threshold for one unit, argmax otherwise."""
+    if O.shape[1] == 1:
+        threshold = 0.5 if output == "sigmoid" else 0.0
+        return (O[:, 0] > threshold).astype(np.int64)
+    return np.argmax(O, axis=1)
+
+
+class Trainer:
+    """Trains a network on prepared arrays.
+
+    Parameters
+    ----------
+    network : Network
+    X_train : ndarray, shape (n_train, n_in)
+    y_train : ndarray, shape (n_train,)
+        Class indices or regression values.
+    X_test, y_test : ndarray or None
+        The held-out set (may be empty).
+    task : {"classification", "regression"}
+    n_classes : int
+    batch_size : int
+        1 is stochastic gradient descent, ``n_train`` or more is full batch.
+    optimizer : {"sgd", "momentum", "adam"}
+    learning_rate : float
+    shuffle_seed : int
+        Seed of the per-epoch shuffling; with the network's seed and the data seed a run is reproducible bit
+        for bit.
+    stop : StopCriteria
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        X_train: np.ndarray,
+        y_train: np.ndarray,
+        X_test: np.ndarray | None = None,
+        y_test: np.ndarray | None = None,
+        *,
+        task: str = "classification",
+        n_classes: int = 2,
+        batch_size: int = 10,
+        optimizer: str = "sgd",
+        learning_rate: float = 0.03,
+        shuffle_seed: int = 0,
+        stop: StopCriteria | None = None,
+    ):
+        if task not in ("classification", "regression"):
+            raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+        self.net = network
+        self.task = task
+        self.n_classes = int(n_classes)
+        self.y_train = np.asarray(y_train)
+        self.y_test = np.asarray(y_test) if y_test is not None else self.y_train[:0]
+        Xtr = network.augment(X_train)
+        if Xtr.shape[1] == 0:
+            raise ValueError("the training set is empty")
+        Xte = network.augment(X_test) if X_test is not None and len(X_test) else np.ones((network.n_inputs + 1, 0))
+        n_out = output_units(task, self.n_classes, network.output)
+        if n_out != network.n_outputs:
+            raise ValueError(f"this problem needs {n_out} output unit(s), the network has {network.n_outputs}")
+        # Column layout (features + 1, samples) and (outputs, samples), as the network's hot path wants.
+        self.Xa_train, self.Xa_test = Xtr, Xte
+        self.T_train = np.ascontiguousarray(encode_targets(self.y_train, task, self.n_classes, network.output).T)
+        self.T_test = np.ascontiguousarray(encode_targets(self.y_test, task, self.n_classes, network.output).T)
+        if self.T_train.shape[1] != Xtr.shape[1] or self.T_test.shape[1] != Xte.shape[1]:
+            raise ValueError("inputs and labels have different numbers of rows")
+        self._perm = np.arange(Xtr.shape[1])
+        self._batches: list[tuple[np.ndarray, np.ndarray]] = []
+        self._batch_index = 0
+        self.shuffle_seed = int(shuffle_seed)
+        self.rng = np.random.default_rng(self.shuffle_seed)
+        self.optimizer = make_optimizer(optimizer, network.n_params, learning_rate)
+        self.batch_size = int(batch_size)
+        self.stop = stop or StopCriteria()
+        self._backup = np.empty_like(network.params)
+        self._tmp = np.empty_like(network.params)
+        self.reset_progress()
+
+    # ------------------------------------------------------------------ settings that may change live
+    @property
+    def learning_rate(self) -> float:
+        return self.optimizer.learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self.optimizer.learning_rate = float(value)
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        value = int(value)
+        if value < 1:
+            raise ValueError("batch size must be at least 1")
+        self._batch_size = value
+
+    @property
+    def n_train(self) -> int:
+        return self.Xa_train.shape[1]
+
+    @property
+    def n_test(self) -> int:
+        return self.Xa_test.shape[1]
+
+    # ------------------------------------------------------------------ lifecycle
+    def reset_progress(self) -> None:
+        """Forget epochs, history and optimizer state (weights are not touched); restart the shuffle stream."""
+        self.epoch = 0
+        self.steps = 0
+        self._cursor = 0
+        self.rng = np.random.default_rng(self.shuffle_seed)
+        self.optimizer.reset()
+        self.history = History()
+        self.stop_reason: str | None = None
+        self._best = math.inf
+        self._since_best = 0
+        self._rising = 0
+        self._prev_test = math.inf
+
+    def reset(self, new_weights: bool = False) -> None:
+        """Start over: the same initial weights again, or new ones (the network's seed + 1)."""
+        self.net.initialize(self.net.seed + 1 if new_weights else self.net.seed)
+        self.reset_progress()
+
+    # ------------------------------------------------------------------ training
+    def _begin_epoch(self) -> None:
+        self._perm = self.rng.permutation(self.n_train)
+        self._layout(0)
+
+    def _layout(self, start: int) -> None:
+        """Cut shuffled rows ``[start, n_train)`` into contiguous column-layout mini-batches.
+
+        One gather and one transposing copy per epoch, so a step only indexes a list. Called again from the
+        cursor when the batch size changes mid-epoch.
+        """
+        b = self._batch_size
+        idx = self._perm[start:]
+        n = idx.shape[0]
+        nb, rest = divmod(n, b)
+        X = self.Xa_train[:, idx]
+        T = self.T_train[:, idx]
+        d, k = X.shape[0], T.shape[0]
+        batches = []
+        if nb:
+            XB = np.ascontiguousarray(X[:, : nb * b].reshape(d, nb, b).transpose(1, 0, 2))
+            TB = np.ascontiguousarray(T[:, : nb * b].reshape(k, nb, b).transpose(1, 0, 2))
+            batches.extend(zip(XB, TB, strict=True))
+        if rest:
+            batches.append((np.ascontiguousarray(X[:, nb * b :]), np.ascontiguousarray(T[:, nb * b :])))
+        self._batches = batches
+        self._batch_index = 0
+        self._layout_b = b
+
+    def _step(self, XbT: np.ndarray, TbT: np.ndarray) -> bool:
+        """One gradient step on one column-layout batch; False (and weights restored) if it diverged."""
+        net = self.net
+        buf = net.buffers(XbT.shape[1])
+        net._forward(XbT, buf)
+        net._backward(XbT, TbT, buf)
+        if net.l1 or net.l2:
+            net.add_penalty_gradient(net.grad, self._tmp)
+        params = net.params
+        np.copyto(self._backup, params)
+        self.optimizer.step(params, net.grad)
+        self.steps += 1
+        if not math.isfinite(np.add.reduce(params)):
+            np.copyto(params, self._backup)
+            return False
+        return True
+
+    def step_batch(self) -> str | None:
+        """Train on the next mini-batch; at the end of an epoch record it. Returns a stop reason or None."""
+        if self._cursor == 0:
+            self._begin_epoch()
+        elif self._layout_b != self._batch_size:
+            self._layout(self._cursor)
+        XbT, TbT = self._batches[self._batch_index]
+        with np.errstate(all="ignore"):
+            ok = self._step(XbT, TbT)
+        if not ok:
+            return self._stopped(StopReason.DIVERGED)
+        self._batch_index += 1
+        self._cursor += XbT.shape[1]
+        if self._cursor >= self.n_train:
+            self._cursor = 0
+            return self._end_epoch()
+        return None
+
+    def run_epoch(self) -> str | None:
+        """Finish the current epoch (all of it, unless a mini-batch step already began it)."""
+        if self._cursor == 0:
+            self._begin_epoch()
+        elif self._layout_b != self._batch_size:
+            self._layout(self._cursor)
+        step = self._step
+        with np.errstate(all="ignore"):
+            for XbT, TbT in self._batches[self._batch_index :]:
+                if not step(XbT, TbT):
+                    return self._stopped(StopReason.DIVERGED)
+                self._batch_index += 1
+                self._cursor += XbT.shape[1]
+        self._cursor = 0
+        return self._end_epoch()
+
+    def run(self, epochs: int) -> str | None:
+        """Run up to ``epochs`` epochs; stop early at a stop reason, which is returned."""
+        for _ in range(epochs):
+            reason = self.run_epoch()
+            if reason:
+                return reason
+        return None
+
+    def _stopped(self, reason: str) -> str:
+        self.stop_reason = reason
+        return reason
+
+    # ------------------------------------------------------------------ evaluation
+    def outputs(self, XaT: np.ndarray) -> np.ndarray:
+        """Network outputs for column-layout inputs, as a row-layout view ``(n, n_out)`` of a scratch buffer."""
+        buf = self.net.buffers(XaT.shape[1])
+        return self.net._forward(XaT, buf).T
+
+    def _metric(self, O: np.ndarray, T: np.ndarray, y: np.ndarray) -> float:
+        if self.task == "regression":
+            return float(np.sqrt(np.mean((O - T) ** 2)))
+        return float(np.mean(predict_classes(O, self.net.output) == y))
+
+    def evaluate(self) -> tuple[float, float, float, float]:
+        """``(train_loss, test_loss, train_metric, test_metric)`` on the whole sets, NaN where a set is empty.
+
+        The loss is the data loss without the regularization penalty (what Playground plots); the metric is
+        accuracy (classification) or RMSE (regression).
+        """
+        net = self.net
+        values = []
+        with np.errstate(all="ignore"):
+            for Xa, T, y in ((self.Xa_train, self.T_train, self.y_train), (self.Xa_test, self.T_test, self.y_test)):
+                if Xa.shape[1] == 0:
+                    values.append((math.nan, math.nan))
+                    continue
+                O = self.outputs(Xa)
+                values.append((net.data_loss(O, T.T), self._metric(O, T.T, y)))
+        (tr, trm), (te, tem) = values
+        return tr, te, trm, tem
+
+    def _end_epoch(self) -> str | None:
+        self.epoch += 1
+        tr, te, trm, tem = self.evaluate()
+        self.history.append(tr, te, trm, tem)
+        if not math.isfinite(tr):
+            return self._stopped(StopReason.DIVERGED)
+        s = self.stop
+        if s.target_loss is not None and tr <= s.target_loss:
+            return self._stopped(StopReason.TARGET)
+        if s.max_epochs is not None and self.epoch >= s.max_epochs:
+            return self._stopped(StopReason.MAX_EPOCHS)
+        if tr < self._best - s.min_delta:
+            self._best, self._since_best = tr, 0
+        else:
+            self._since_best += 1
+            if s.patience is not None and self._since_best >= s.patience:
+                return self._stopped(StopReason.PLATEAU)
+        if math.isfinite(te):
+            self._rising = self._rising + 1 if te > self._prev_test else 0
+            self._prev_test = te
+            if s.early_stop is not None and self._rising >= s.early_stop:
+                return self._stopped(StopReason.EARLY_STOP)
+        return None
+
+    def statistics(self) -> dict:
+        """Health of the network on the training set.
+
+        Returns
+        -------
+        dict with
+            ``grad_norm`` : list of float, per weight layer, L2 norm of the last step's gradient (weights and
+            bias); ``dead`` : list of float, per hidden layer, fraction of ReLU / leaky-ReLU units that are
+            inactive on every training sample (0 for other activations); ``saturated`` : list of float, per
+            hidden layer, fraction of sigmoid / tanh activations within 1 % of their limits (0 for others);
+            ``train_loss``, ``test_loss``, ``train_metric``, ``test_metric`` : float, the last epoch's values.
+        """
+        net = self.net
+        grad_norm = [float(np.sqrt(np.einsum("ij,ij->", g, g))) for g in net._grad_blocks]
+        acts = net.forward_all(self.Xa_train[:-1].T)[1:-1]
+        dead, saturated = [], []
+        for a, name in zip(acts, net.activations, strict=True):
+            if name in ("relu", "leaky_relu"):
+                dead.append(float(np.mean(np.all(a <= 0.0, axis=0))))
+            else:
+                dead.append(0.0)
+            if name == "tanh":
+                saturated.append(float(np.mean(np.abs(a) > 0.99)))
+            elif name == "sigmoid":
+                saturated.append(float(np.mean((a < 0.01) | (a > 0.99))))
+            else:
+                saturated.append(0.0)
+        h = self.history
+        return {
+            "grad_norm": grad_norm,
+            "dead": dead,
+            "saturated": saturated,
+            "train_loss": h.last("train_loss"),
+            "test_loss": h.last("test_loss"),
+            "train_metric": h.last("train_metric"),
+            "test_metric": h.last("test_metric"),
+        }
+
+    # ------------------------------------------------------------------ sessions
+    def state_dict(self) -> dict:
+        """Everything needed to resume bit for bit: weights, optimizer, shuffle stream, epoch position, history."""
+        return {
+            "network": self.net.config(),
+            "params": self.net.params.copy(),
+            "optimizer": self.optimizer.state_dict(),
+            "rng": self.rng.bit_generator.state,
+            "epoch": self.epoch,
+            "steps": self.steps,
+            "cursor": self._cursor,
+            "perm": self._perm.copy(),
+            "batch_size": self._batch_size,
+            "stop": asdict(self.stop),
+            "stop_reason": self.stop_reason,
+            "progress": [self._best, self._since_best, self._rising, self._prev_test],
+            "history": self.history.state_dict(),
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        """Restore :meth:`state_dict` into a trainer built with the same network configuration and data."""
+        if list(state["network"]["sizes"]) != list(self.net.sizes):
+            raise ValueError("saved state belongs to a network of another shape")
+        self.net.params[:] = state["params"]
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.rng.bit_generator.state = state["rng"]
+        self.epoch, self.steps, self._cursor = int(state["epoch"]), int(state["steps"]), int(state["cursor"])
+        self._perm = np.asarray(state["perm"], dtype=np.int64)
+        self._batch_size = int(state["batch_size"])
+        if self._cursor:
+            self._layout(self._cursor)
+        self.stop = StopCriteria(**state["stop"])
+        self.stop_reason = state["stop_reason"]
+        self._best, self._since_best, self._rising, self._prev_test = state["progress"]
+        self.history.load_state_dict(state["history"])
