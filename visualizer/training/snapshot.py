@@ -1,0 +1,81 @@
+"""Immutable pictures of the training state, handed from the worker thread to the GUI.
+
+A :class:`Snapshot` holds only copies (or read-only views of append-only history), so the GUI can keep and draw
+it while the worker goes on changing the live network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine.grid import GridResult
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The state of a training run at one instant.
+
+    Attributes
+    ----------
+    serial : int
+        Increases with every snapshot; the GUI drops any older than the one it drew.
+    generation : int
+        Increases whenever the network or data are rebuilt; views rebuild their layout when it changes.
+    epoch, steps : int
+        Epochs completed and gradient steps taken.
+    sizes : tuple of int
+        Units per layer, inputs first.
+    activations : tuple of str
+        Hidden activations, one per hidden layer.
+    output : str
+        Output activation.
+    loss_name : str
+    feature_names : tuple of str
+        Engine names of the inputs (``"x1"``, ``"sin_x1"`` …, or a data set's columns).
+    weights : tuple of ndarray, shapes (sizes[i], sizes[i + 1])
+    biases : tuple of ndarray, shapes (sizes[i + 1],)
+    grid : GridResult or None
+        Every neuron's activation over the input plane (2-D data only).
+    history : dict of str to ndarray
+        ``train_loss``, ``test_loss``, ``train_metric``, ``test_metric`` per epoch (read-only).
+    task : str
+        ``"classification"`` or ``"regression"``.
+    n_classes : int
+    running : bool
+        Whether the worker is training continuously.
+    stop_reason : str or None
+    steps_per_s, epochs_per_s : float
+        Training speed measured by the worker.
+    learning_rate : float
+    stats : dict
+        :meth:`~visualizer.engine.trainer.Trainer.statistics` (may be empty).
+    """
+
+    serial: int
+    generation: int
+    epoch: int
+    steps: int
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    output: str
+    loss_name: str
+    feature_names: tuple[str, ...]
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+    grid: GridResult | None
+    history: dict[str, np.ndarray]
+    task: str = "classification"
+    n_classes: int = 2
+    running: bool = False
+    stop_reason: str | None = None
+    steps_per_s: float = 0.0
+    epochs_per_s: float = 0.0
+    learning_rate: float = 0.0
+    stats: dict = field(default_factory=dict)
+
+    def last(self, name: str) -> float:
+        """Last recorded value of a history field, NaN before the first epoch."""
+        values = self.history.get(name)
+        return float(values[-1]) if values is not None and len(values) else float("nan")

@@ -1,0 +1,1 @@
+"""Main window and views (network, decision boundary, loss, controls)."""

@@ -1,0 +1,70 @@
+"""Colours with meaning, shared by every view.
+
+TensorFlow Playground's diverging scale: orange ``#f59322`` for negative values (class "orange", label −1),
+grey ``#e8eaeb`` for zero, blue ``#0877bd`` for positive values (class "blue", label +1). Synapses and biases
+use the same two hues, so a blue synapse pushes its target towards "blue".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+ORANGE = "#f59322"
+GREY = "#e8eaeb"
+BLUE = "#0877bd"
+NEGATIVE = ORANGE
+POSITIVE = BLUE
+
+# Distinct colours for 3–10 classes (blue and orange first, matching the two-class case).
+CLASS_COLORS = (
+    "#f59322",  # orange
+    "#0877bd",  # blue
+    "#2ca02c",  # green
+    "#d62728",  # red
+    "#9467bd",  # purple
+    "#8c564b",  # brown
+    "#e377c2",  # pink
+    "#7f7f7f",  # grey
+    "#bcbd22",  # olive
+    "#17becf",  # cyan
+)
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+def diverging_lut(n: int = 256, low: str = ORANGE, mid: str = GREY, high: str = BLUE) -> np.ndarray:
+    """A ``(n, 4)`` uint8 RGBA lookup table from ``low`` through ``mid`` to ``high``.
+
+    Index 0 maps to the most negative value, index ``n − 1`` to the most positive.
+    """
+    t = np.linspace(-1.0, 1.0, n)[:, None]
+    lo, mi, hi = (np.array(hex_to_rgb(c), dtype=np.float64) for c in (low, mid, high))
+    rgb = np.where(t < 0, mi + (lo - mi) * (-t), mi + (hi - mi) * t)
+    lut = np.empty((n, 4), dtype=np.uint8)
+    lut[:, :3] = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+    lut[:, 3] = 255
+    return lut
+
+
+PLAYGROUND_LUT = diverging_lut()
+"""The 256-entry lookup table every heatmap uses (levels fixed to −1 … 1 unless a view says otherwise)."""
+
+
+def class_lut(n_classes: int, n: int = 256) -> np.ndarray:
+    """Lookup tables are for scalars; for many classes views colour by class directly (see :func:`class_rgb`)."""
+    return PLAYGROUND_LUT if n_classes <= 2 else diverging_lut(n)
+
+
+def class_rgb(n_classes: int) -> np.ndarray:
+    """``(n_classes, 3)`` float RGB in 0–255 for the first ``n_classes`` class colours."""
+    return np.array([hex_to_rgb(CLASS_COLORS[i % len(CLASS_COLORS)]) for i in range(n_classes)], dtype=np.float64)
+
+
+def colorize_diverging(values: np.ndarray, vmax: float = 1.0, lut: np.ndarray = PLAYGROUND_LUT) -> np.ndarray:
+    """Map values in ``[−vmax, vmax]`` to RGBA uint8 through ``lut`` (vectorised; shape ``values.shape + (4,)``)."""
+    n = lut.shape[0]
+    idx = np.clip(((np.asarray(values, dtype=np.float32) / vmax) + 1.0) * (0.5 * (n - 1)), 0, n - 1)
+    return lut[np.rint(idx).astype(np.intp)]
