@@ -17,12 +17,10 @@ import pytest  # noqa: E402
 def _no_dangling_qthreads(request):
     """Fail any test that leaves a QThread running (napari's ``dangling_qthreads`` idea).
 
-    Only tests that imported Qt are checked, so pure-engine tests never import it.
+    Only tests that use Qt (the ``qtbot`` or ``qapp`` fixtures) are checked: the scan walks every object.
     """
     yield
-    import sys
-
-    if "PyQt6.QtCore" not in sys.modules:
+    if not {"qtbot", "qapp"} & set(request.fixturenames):
         return
     from PyQt6.QtCore import QThread
 

@@ -51,6 +51,10 @@ class Snapshot:
     learning_rate : float
     stats : dict
         :meth:`~visualizer.engine.trainer.Trainer.statistics` (may be empty).
+    dataset : Dataset or None
+        The data being trained on (immutable; shared, not copied).
+    config : Config or None
+        The configuration the worker is running.
     """
 
     serial: int
@@ -74,6 +78,8 @@ class Snapshot:
     epochs_per_s: float = 0.0
     learning_rate: float = 0.0
     stats: dict = field(default_factory=dict)
+    dataset: object = None
+    config: object = None
 
     def last(self, name: str) -> float:
         """Last recorded value of a history field, NaN before the first epoch."""

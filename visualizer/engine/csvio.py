@@ -1,0 +1,463 @@
+"""Read and write data sets as CSV files, with precise errors for malformed input.
+
+A CSV data set has one row per example: feature columns (numbers) and one label column (class names, class
+numbers or regression targets), optionally preceded by a header row. :func:`read_csv` turns any malformed
+input into a :class:`CSVFormatError` that names the line and what is wrong, e.g. ``line 7: expected 3
+columns, found 2``; :func:`write_csv` writes a file that :func:`read_csv` reads back.
+
+Pure Python and numpy (the standard :mod:`csv` module does the quoting).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+from visualizer.engine.datasets import Dataset
+
+__all__ = ["MAX_INFERRED_CLASSES", "CSVFormatError", "read_csv", "write_csv"]
+
+MAX_INFERRED_CLASSES = 10
+"""A numeric label column with at most this many distinct whole numbers is taken as class labels."""
+
+_SNIFF_LINES = 20
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class CSVFormatError(ValueError):
+    """Raised for a malformed CSV file.
+
+    Parameters
+    ----------
+    reason : str
+        What is wrong, e.g. ``"expected 3 columns, found 2"``.
+    line : int or None, optional
+        1-based line number in the file, or None when the problem is not on one line (a missing file, a file
+        over the size limit, a label column with a single class).
+
+    Attributes
+    ----------
+    line : int or None
+        As given.
+    reason : str
+        As given.
+
+    Notes
+    -----
+    ``str(err)`` is ``"line 7: expected 3 columns, found 2"``, or just the reason when ``line`` is None.
+    """
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        self.reason = reason
+        self.line = line
+        super().__init__(reason if line is None else f"line {line}: {reason}")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Reading
+# ----------------------------------------------------------------------------------------------------------
+
+
+def read_csv(
+    source: str | os.PathLike[str] | IO[str] | IO[bytes],
+    *,
+    label_column: int | str = -1,
+    task: str | None = None,
+    train_fraction: float = 1.0,
+    seed: int = 0,
+    name: str | None = None,
+    max_bytes: int = 50_000_000,
+    max_rows: int = 1_000_000,
+    shuffle: bool = True,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Read a data set from a CSV file.
+
+    Parameters
+    ----------
+    source : str, path-like or file object
+        A path, or an open file in text or binary mode. Bytes must be UTF-8 (a leading byte-order mark is
+        allowed).
+    label_column : int or str, default -1
+        Index of the label column (negative counts from the end), or its name in the header row. Every other
+        column is a feature and must be numeric.
+    task : {"classification", "regression"} or None, default None
+        None infers it: non-numeric labels, or at most :data:`MAX_INFERRED_CLASSES` distinct whole numbers,
+        mean classification; anything else regression.
+    train_fraction : float, default 1.0
+        Fraction in ``(0, 1]`` of the rows (after shuffling) that form the training set:
+        ``n_train = floor(n * train_fraction)``; the rest is the test set.
+    seed : int, default 0
+        Seed of ``numpy.random.default_rng`` used to shuffle the rows.
+    name : str or None, default None
+        Data-set name; None uses the file name without its extension (``"csv"`` for an unnamed stream).
+    max_bytes : int, default 50_000_000
+        Refuse a file larger than this (characters, for a text stream).
+    max_rows : int, default 1_000_000
+        Refuse a file with more data rows than this.
+    shuffle : bool, default True
+        Shuffle the rows (with ``seed``) before splitting; False keeps the file's order.
+    class_names : sequence of str or None, default None
+        For classification, the classes in the order of their indices; every label must be one of them.
+        None takes the distinct labels in sorted order (see Notes).
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (n, d) float64 with d >= 1, ``y`` of shape (n,) (int64 class indices or float64
+        targets), ``feature_names`` from the header (``"x1"``, ``"x2"``, ... without one, or for a blank
+        header cell), ``domain`` None.
+
+    Raises
+    ------
+    CSVFormatError
+        For any malformed input, with the 1-based line number where there is one: a missing or unreadable
+        file, a file over ``max_bytes`` or ``max_rows``, bytes that are not UTF-8, an empty file, a header
+        without data rows, fewer than two columns, ragged rows, blank or non-numeric feature cells, blank
+        labels, NaN or infinite values, non-numeric regression targets, or a single class.
+    ValueError
+        For a bad argument (``task``, ``train_fraction``, limits, ``class_names``).
+
+    Notes
+    -----
+    *Header.* The first non-blank row is a header when one of its feature cells is neither blank nor a
+    number (a first row whose only non-numeric cell is the label is data). *Delimiter.* Comma, semicolon or
+    tab, chosen from the first lines: the one that splits them into the same number (>= 2) of columns, the
+    most columns winning. Blank lines are skipped; cells are stripped of surrounding spaces.
+
+    *Class order.* Classes are sorted, not taken in order of first appearance, so the same file always gives
+    the same class indices: numeric labels by value (``-1`` before ``1``, and their names are the numbers
+    written plainly, ``"1"`` for ``1.0``); text labels in natural order, where runs of digits compare as
+    numbers (``"class 2"`` before ``"class 10"``), then by plain string order.
+    """
+    if task not in (None, "classification", "regression"):
+        raise ValueError(f"task must be 'classification', 'regression' or None, not {task!r}")
+    if isinstance(train_fraction, bool) or not 0.0 < float(train_fraction) <= 1.0:
+        raise ValueError(f"train_fraction must be in (0, 1], got {train_fraction!r}")
+    for what, limit in (("max_bytes", max_bytes), ("max_rows", max_rows)):
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"{what} must be a positive integer, not {limit!r}")
+    if not isinstance(label_column, (int, str)) or isinstance(label_column, bool):
+        raise ValueError(f"label_column must be an int or a str, not {label_column!r}")
+    wanted_names = _check_class_names(class_names)
+
+    text, default_name = _read_text(source, max_bytes)
+    header, rows, label_index = _parse_rows(text, label_column, max_rows)
+
+    n_cols = len(rows[0][1])
+    feature_index = [j for j in range(n_cols) if j != label_index]
+    if header is None:
+        feature_names = tuple(f"x{k + 1}" for k in range(len(feature_index)))
+    else:
+        feature_names = tuple(header[j] or f"x{k + 1}" for k, j in enumerate(feature_index))
+    column_names = [header[j] if header is not None and header[j] else f"column {j + 1}" for j in range(n_cols)]
+
+    X = np.empty((len(rows), len(feature_index)), dtype=np.float64)
+    raw_labels: list[str] = []
+    for i, (line, cells) in enumerate(rows):
+        for k, j in enumerate(feature_index):
+            X[i, k] = _number(cells[j], line, j, column_names[j])
+        label = cells[label_index]
+        if not label:
+            raise CSVFormatError(f"the label (column {label_index + 1}) is blank", line)
+        value = _to_float(label)
+        if value is not None and not math.isfinite(value):
+            raise CSVFormatError(
+                f"the label (column {label_index + 1}) is {label!r}; NaN and infinite values are not allowed",
+                line,
+            )
+        raw_labels.append(label)
+
+    lines = [line for line, _ in rows]
+    values = [_to_float(label) for label in raw_labels]
+    numeric = all(v is not None for v in values)
+    if task is None:
+        if numeric:
+            distinct = set(values)
+            whole = all(float(v).is_integer() for v in distinct)
+            task = "classification" if whole and len(distinct) <= MAX_INFERRED_CLASSES else "regression"
+        else:
+            task = "classification"
+
+    if task == "regression":
+        if not numeric:
+            i = next(i for i, v in enumerate(values) if v is None)
+            raise CSVFormatError(
+                f"the label (column {label_index + 1}) is not a number: {raw_labels[i]!r} (the task is regression)",
+                lines[i],
+            )
+        y = np.array(values, dtype=np.float64)
+        n_classes, names = 0, ()
+    else:
+        keys = [_number_name(v) for v in values] if numeric else raw_labels
+        y, names = _encode_classes(keys, values if numeric else None, wanted_names, lines)
+        n_classes = len(names)
+
+    n = X.shape[0]
+    n_train = math.floor(n * float(train_fraction))
+    if n_train < 1:
+        raise CSVFormatError(f"train_fraction {train_fraction:g} leaves no training rows out of {n}")
+    if shuffle:
+        order = np.random.default_rng(seed).permutation(n)
+        X, y = X[order], y[order]
+    return Dataset(
+        name=default_name if name is None else name,
+        X=X,
+        y=y,
+        task=task,
+        n_classes=n_classes,
+        n_train=n_train,
+        feature_names=feature_names,
+        class_names=names,
+        domain=None,
+    )
+
+
+def _check_class_names(class_names: Sequence[str] | None) -> tuple[str, ...] | None:
+    if class_names is None:
+        return None
+    names = tuple(str(c).strip() for c in class_names)
+    if len(names) < 2 or len(set(names)) != len(names) or not all(names):
+        raise ValueError(f"class_names must be at least 2 distinct non-blank names, got {class_names!r}")
+    return names
+
+
+def _read_text(source: str | os.PathLike[str] | IO[str] | IO[bytes], max_bytes: int) -> tuple[str, str]:
+    """Return the decoded text of ``source`` (BOM removed) and a default data-set name."""
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            with path.open("rb") as f:
+                data: bytes | str = f.read(max_bytes + 1)
+        except FileNotFoundError:
+            raise CSVFormatError(f"file not found: {path}") from None
+        except IsADirectoryError:
+            raise CSVFormatError(f"{path} is a folder, not a CSV file") from None
+        except OSError as err:
+            raise CSVFormatError(f"cannot read {path}: {err.strerror or err}") from None
+        default_name = path.stem or "csv"
+    elif hasattr(source, "read"):
+        try:
+            data = source.read(max_bytes + 1)
+        except UnicodeDecodeError as err:  # a text-mode file opened with the wrong encoding
+            raise CSVFormatError(f"the file is not valid UTF-8 text ({err.reason})") from None
+        except OSError as err:
+            raise CSVFormatError(f"cannot read the file: {err}") from None
+        stream_name = getattr(source, "name", None)
+        default_name = Path(stream_name).stem if isinstance(stream_name, str) and stream_name else "csv"
+    else:
+        raise CSVFormatError(f"cannot read CSV from a {type(source).__name__}; pass a path or a file object")
+
+    if len(data) > max_bytes:
+        unit = "bytes" if isinstance(data, bytes) else "characters"
+        raise CSVFormatError(f"the file is larger than the limit of {max_bytes:,} {unit}")
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff"), default_name
+    if not isinstance(data, bytes):
+        raise CSVFormatError(f"the file object returned {type(data).__name__}, not text or bytes")
+    body = data.removeprefix(_UTF8_BOM)
+    try:
+        return body.decode("utf-8"), default_name
+    except UnicodeDecodeError as err:
+        line = body[: err.start].count(b"\n") + 1
+        bad = body[err.start]
+        raise CSVFormatError(f"not valid UTF-8 text (byte 0x{bad:02x}); save the file as UTF-8", line) from None
+
+
+def _choose_delimiter(text: str) -> str:
+    """Pick comma, semicolon or tab from the first non-blank lines (see :func:`read_csv`)."""
+    sample: list[str] = []
+    for raw in io.StringIO(text, newline=""):
+        if raw.strip():
+            sample.append(raw)
+            if len(sample) >= _SNIFF_LINES:
+                break
+    best, best_score = ",", (False, 0, 0)
+    # On a tie (every sampled line splits evenly both ways) prefer semicolon, then tab, then comma: a file
+    # separated by semicolons often has decimal commas, never the other way round.
+    for rank, delimiter in enumerate((",", "\t", ";")):
+        try:
+            counts = [len(row) for row in csv.reader(sample, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        score = (all(c == counts[0] for c in counts), counts[0], rank)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _parse_rows(
+    text: str, label_column: int | str, max_rows: int
+) -> tuple[list[str] | None, list[tuple[int, list[str]]], int]:
+    """Split ``text`` into (header or None, [(line number, stripped cells)], label column index)."""
+    delimiter = _choose_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: list[str] | None = None
+    header_line = 0
+    n_cols = 0
+    label_index = -1
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            raise CSVFormatError(f"cannot split the line into cells ({err})", reader.line_num) from None
+        line = reader.line_num
+        cells = [cell.strip() for cell in raw]
+        if not any(cells) and len(cells) <= 1:
+            continue  # a blank line
+        if n_cols == 0:  # the first row fixes the column count and may be a header
+            n_cols = len(cells)
+            if n_cols < 2:
+                raise CSVFormatError(
+                    "found only 1 column; need at least one feature column and a label column, "
+                    "separated by commas, semicolons or tabs",
+                    line,
+                )
+            label_index, is_header = _label_index(cells, label_column, line)
+            if is_header:
+                header, header_line = cells, line
+                continue
+        if len(cells) != n_cols:
+            raise CSVFormatError(f"expected {n_cols} columns, found {len(cells)}", line)
+        if len(rows) >= max_rows:
+            raise CSVFormatError(f"more than {max_rows:,} data rows (the limit is {max_rows:,})", line)
+        rows.append((line, cells))
+    if not rows:
+        if header is not None:
+            raise CSVFormatError("the file has a header row but no data rows", header_line)
+        raise CSVFormatError("the file is empty (no rows)", 1)
+    return header, rows, label_index
+
+
+def _label_index(cells: list[str], label_column: int | str, line: int) -> tuple[int, bool]:
+    """Resolve the label column against the first row; return (index, first row is a header)."""
+    n_cols = len(cells)
+    if isinstance(label_column, str):
+        wanted = label_column.strip()
+        if wanted in cells:
+            return cells.index(wanted), True
+        if sum(1 for cell in cells if cell and _to_float(cell) is None) >= 2:  # a header, not a data row
+            raise CSVFormatError(f"no column named {wanted!r}; the header has: {', '.join(cells)}", line)
+        raise CSVFormatError(f"label column {wanted!r} was given by name, but the file has no header row", line)
+    if not -n_cols <= label_column < n_cols:
+        raise CSVFormatError(f"label column {label_column} is out of range for {n_cols} columns", line)
+    index = label_column % n_cols
+    is_header = any(cell and _to_float(cell) is None for j, cell in enumerate(cells) if j != index)
+    return index, is_header
+
+
+def _to_float(cell: str) -> float | None:
+    """The cell as a float (NaN and infinities included), or None when it is not a number."""
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def _number(cell: str, line: int, j: int, column: str) -> float:
+    """Parse a feature cell, raising a :class:`CSVFormatError` that names the line and column."""
+    where = f"column {j + 1}" if column == f"column {j + 1}" else f"column {j + 1} ({column!r})"
+    if not cell:
+        raise CSVFormatError(f"{where} is blank", line)
+    value = _to_float(cell)
+    if value is None:
+        hint = ""
+        if "," in cell and _to_float(cell.replace(",", ".", 1)) is not None:
+            hint = " (write decimals with a point, not a comma)"
+        raise CSVFormatError(f"{where} is not a number: {cell!r}{hint}", line)
+    if not math.isfinite(value):
+        raise CSVFormatError(f"{where} is {cell!r}; NaN and infinite values are not allowed", line)
+    return value
+
+
+def _number_name(value: float | None) -> str:
+    """The class name of a numeric label: ``"1"`` for 1.0, ``"0.5"`` for 0.5."""
+    assert value is not None
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    parts = tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
+    return parts, text
+
+
+def _encode_classes(
+    keys: list[str], values: list[float | None] | None, wanted: tuple[str, ...] | None, lines: list[int]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Map label keys to class indices; return (y (n,) int64, class names)."""
+    if wanted is not None:
+        names = wanted
+    elif values is not None:  # numeric labels: sort by value
+        by_name = {key: value for key, value in zip(keys, values, strict=True)}
+        names = tuple(sorted(by_name, key=lambda key: by_name[key]))
+    else:
+        names = tuple(sorted(set(keys), key=_natural_key))
+    index = {name: k for k, name in enumerate(names)}
+    y = np.empty(len(keys), dtype=np.int64)
+    for i, key in enumerate(keys):
+        k = index.get(key)
+        if k is None:
+            raise CSVFormatError(f"label {key!r} is not one of the class names {', '.join(names)}", lines[i])
+        y[i] = k
+    present = np.unique(y)
+    if present.size < 2:
+        raise CSVFormatError(
+            f"the label column has only one class ({names[int(present[0])]!r}); classification needs at least 2"
+        )
+    return y, names
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Writing
+# ----------------------------------------------------------------------------------------------------------
+
+
+def write_csv(dataset: Dataset, path: str | os.PathLike[str] | IO[str]) -> None:
+    """Write a data set as a UTF-8, comma-separated CSV file that :func:`read_csv` reads back.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data to write, all ``n`` rows in order (training rows first; the split itself is not stored).
+    path : str, path-like or text file object
+        Where to write; an existing file is replaced.
+
+    Notes
+    -----
+    The header row is the feature names followed by ``label``. Features are written with Python's shortest
+    round-trip float repr, so they read back exactly. Class labels are written as their class names;
+    regression targets as numbers. Reading the file back with ``read_csv(path, task=dataset.task,
+    class_names=dataset.class_names or None, shuffle=False)`` gives the same ``X``, ``y``, feature names and
+    class names; without ``class_names`` the classes come back in sorted order (e.g. ``("blue", "orange")``
+    for ``("orange", "blue")``), each point keeping its class name.
+    """
+    header = [*dataset.feature_names, "label"]
+    if dataset.is_classification:
+        labels = [dataset.class_names[k] for k in dataset.y.tolist()]
+    else:
+        labels = [repr(v) for v in dataset.y.tolist()]
+    rows = ([*map(repr, x), label] for x, label in zip(dataset.X.tolist(), labels, strict=True))
+
+    def _write(f: IO[str]) -> None:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+    if isinstance(path, (str, os.PathLike)):
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            _write(f)
+    else:
+        _write(path)

@@ -1,0 +1,720 @@
+"""Data sets: TensorFlow Playground's 2-D sets, a few extra 2-D sets, small truth tables and Fisher's Iris.
+
+Everything here is pure numpy. A :class:`Dataset` holds raw (un-normalized) inputs whose rows are already in
+their final order: rows ``[0, n_train)`` are the training set, rows ``[n_train, n)`` the test set.
+
+The two-dimensional sets are generated the way TensorFlow Playground's ``src/dataset.ts`` does, with a seeded
+``numpy.random.default_rng(seed)`` in place of ``Math.random``; then, as in ``playground.ts``, all points are
+shuffled with the same generator and the first ``floor(n * train_fraction)`` become the training set.
+
+Class convention for Playground's two-class sets: Playground's label ``+1`` (drawn blue) is class 1 and its
+label ``-1`` (drawn orange) is class 0, so ``class_names == ("orange", "blue")``. Regression targets are
+floats made as Playground makes them: in ``[-1, 1]`` for ``reg_gauss``; ``reg_plane``'s ``(x1 + x2) / 10``
+is not clamped (Playground does not clamp it either), so it reaches about +-1.2 in the corners of the plane.
+
+Note on ``gauss``: Playground's ``normalRandom(mean, variance)`` returns ``mean + sqrt(variance) * N(0, 1)``,
+so its "variance" (0.5 .. 4, growing with the noise) really is a variance; the standard deviation used here is
+its square root, exactly as Playground draws.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "CLASSIFICATION_2D",
+    "DATASETS",
+    "PLAYGROUND_DOMAIN",
+    "REGRESSION_2D",
+    "TABLES",
+    "Dataset",
+    "make_dataset",
+    "normalize",
+]
+
+PLAYGROUND_DOMAIN: tuple[float, float] = (-6.0, 6.0)
+"""Input range of both axes of the square input plane of the 2-D sets (Playground's ``xDomain``)."""
+
+NUM_SAMPLES_CLASSIFY = 500
+"""Points in a 2-D classification set (Playground's ``NUM_SAMPLES_CLASSIFY``)."""
+
+NUM_SAMPLES_REGRESS = 1200
+"""Points in a 2-D regression set (Playground's ``NUM_SAMPLES_REGRESS``)."""
+
+MAX_SAMPLES = 1_000_000
+"""Upper limit for ``n_samples``, to keep a typo from exhausting memory."""
+
+MAX_NOISE = 0.5
+"""Largest ``noise`` (Playground's noise slider goes to 50 %)."""
+
+BLOBS_MIN_CLASSES = 3
+BLOBS_MAX_CLASSES = 10
+
+CLASSIFICATION_2D: tuple[str, ...] = ("circle", "xor", "gauss", "spiral", "moons", "blobs")
+REGRESSION_2D: tuple[str, ...] = ("reg_plane", "reg_gauss")
+TABLES: tuple[str, ...] = (
+    "and",
+    "or",
+    "not",
+    "xor_gate",
+    "tutorial_000",
+    "tutorial_003",
+    "tutorial_004",
+    "iris",
+)
+
+DATASETS: dict[str, str] = {
+    "circle": "Circle: a disc of blue points inside a ring of orange points",
+    "xor": "Exclusive or: blue where x1 and x2 have the same sign, orange where they differ",
+    "gauss": "Two Gaussians: two clouds of points, blue around (2, 2), orange around (-2, -2)",
+    "spiral": "Spiral: two interleaved spiral arms",
+    "moons": "Moons: two interleaved half-moons",
+    "blobs": "Blobs: 3 to 10 Gaussian clouds, one per class, on a circle",
+    "reg_plane": "Plane (regression): the target rises linearly along x1 + x2",
+    "reg_gauss": "Multi-Gaussian (regression): six bumps, alternately positive and negative",
+    "and": "AND gate: output 1 only when both inputs are 1",
+    "or": "OR gate: output 1 when either input is 1",
+    "not": "NOT gate: one input, output is its opposite",
+    "xor_gate": "XOR gate: output 1 when exactly one input is 1",
+    "tutorial_000": "Tutorial 000: the 3-layer network's 4-row table (output = x1 XOR x2)",
+    "tutorial_003": "Tutorial 003: a single neuron learns output = x1, then meets the new case [1, 0, 0]",
+    "tutorial_004": "Tutorial 004: three examples (output = x3), then tested on [1, 0, 1]",
+    "iris": "Iris: Fisher's 150 flowers, 4 measurements, 3 species",
+}
+"""Every data-set name with a short human description, in display order."""
+
+_TWO_CLASS_NAMES = ("orange", "blue")
+_BINARY_NAMES = ("0", "1")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Dataset
+# ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """An immutable data set whose rows are split into a training part followed by a test part.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier, e.g. ``"circle"``.
+    X : numpy.ndarray, shape (n, d), float64
+        Raw inputs; rows ``[0, n_train)`` are the training set, rows ``[n_train, n)`` the test set.
+    y : numpy.ndarray, shape (n,)
+        int64 class index ``0 .. n_classes - 1`` for classification, float64 target for regression.
+    task : str
+        ``"classification"`` or ``"regression"``.
+    n_classes : int
+        At least 2 for classification, 0 for regression.
+    n_train : int
+        Number of training rows, ``0 <= n_train <= n`` (the test part may be empty).
+    feature_names : tuple of str, length d
+        Name of each input column, e.g. ``("x1", "x2")``.
+    class_names : tuple of str, length n_classes
+        Name of each class (``("orange", "blue")``, ``("setosa", ...)``); ``()`` for regression. For
+        classification an empty tuple is replaced by ``("class 1", "class 2", ...)``.
+    domain : tuple of float or None
+        ``(-6.0, 6.0)`` for the 2-D playground sets (both axes of the square input plane); None otherwise.
+
+    Notes
+    -----
+    The constructor validates everything and stores *read-only copies* of ``X`` and ``y`` (so the views
+    returned by :attr:`X_train` and friends are read-only too); copy them before modifying anything in place.
+    Equality is identity (``eq=False``), so data sets are hashable.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    task: str
+    n_classes: int
+    n_train: int
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...] = ()
+    domain: tuple[float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.task not in ("classification", "regression"):
+            raise ValueError(f"task must be 'classification' or 'regression', not {self.task!r}")
+        X = np.array(self.X, dtype=np.float64, copy=True)
+        if X.ndim != 2:
+            raise ValueError(f"X must be a 2-D array of shape (n, d), got shape {X.shape}")
+        n, d = X.shape
+        if d < 1:
+            raise ValueError("X needs at least one feature column")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or infinite values")
+        y_raw = np.asarray(self.y)
+        if y_raw.shape != (n,):
+            raise ValueError(f"y must have shape ({n},) to match X, got shape {y_raw.shape}")
+        feature_names = tuple(str(f) for f in self.feature_names)
+        if len(feature_names) != d:
+            raise ValueError(f"feature_names has {len(feature_names)} names but X has {d} columns")
+        if isinstance(self.n_train, bool) or not isinstance(self.n_train, (int, np.integer)):
+            raise ValueError(f"n_train must be an integer, not {self.n_train!r}")
+        n_train = int(self.n_train)
+        if not 0 <= n_train <= n:
+            raise ValueError(f"n_train must be between 0 and {n}, got {n_train}")
+        n_classes = int(self.n_classes)
+        class_names = tuple(str(c) for c in self.class_names)
+        if self.task == "classification":
+            if n_classes < 2:
+                raise ValueError(f"classification needs n_classes >= 2, got {n_classes}")
+            y = _as_class_indices(y_raw, n_classes, "y")
+            if not class_names:
+                class_names = tuple(f"class {k + 1}" for k in range(n_classes))
+            if len(class_names) != n_classes:
+                raise ValueError(f"class_names has {len(class_names)} names but n_classes is {n_classes}")
+        else:
+            if n_classes != 0:
+                raise ValueError(f"regression needs n_classes == 0, got {n_classes}")
+            if class_names:
+                raise ValueError("regression data sets have no class_names")
+            y = _as_targets(y_raw, "y")
+        domain = self.domain
+        if domain is not None:
+            lo, hi = (float(v) for v in domain)
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+                raise ValueError(f"domain must be a finite (low, high) pair with low < high, got {domain!r}")
+            domain = (lo, hi)
+        X.setflags(write=False)
+        y.setflags(write=False)
+        for field, value in (
+            ("X", X),
+            ("y", y),
+            ("n_classes", n_classes),
+            ("n_train", n_train),
+            ("feature_names", feature_names),
+            ("class_names", class_names),
+            ("domain", domain),
+        ):
+            object.__setattr__(self, field, value)
+
+    def __repr__(self) -> str:
+        n, d = self.X.shape
+        return (
+            f"Dataset(name={self.name!r}, task={self.task!r}, n={n}, n_train={self.n_train}, d={d}, "
+            f"n_classes={self.n_classes})"
+        )
+
+    @property
+    def X_train(self) -> np.ndarray:
+        """Training inputs, shape (n_train, d) (a read-only view)."""
+        return self.X[: self.n_train]
+
+    @property
+    def y_train(self) -> np.ndarray:
+        """Training labels or targets, shape (n_train,) (a read-only view)."""
+        return self.y[: self.n_train]
+
+    @property
+    def X_test(self) -> np.ndarray:
+        """Test inputs, shape (n - n_train, d) (a read-only view; may have 0 rows)."""
+        return self.X[self.n_train :]
+
+    @property
+    def y_test(self) -> np.ndarray:
+        """Test labels or targets, shape (n - n_train,) (a read-only view; may be empty)."""
+        return self.y[self.n_train :]
+
+    @property
+    def n_samples(self) -> int:
+        """Total number of rows, training plus test."""
+        return int(self.X.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        """Number of input columns ``d``."""
+        return int(self.X.shape[1])
+
+    @property
+    def is_classification(self) -> bool:
+        """True for a classification set, False for regression."""
+        return self.task == "classification"
+
+    def with_points(self, X_new: np.ndarray, y_new: np.ndarray, train: bool = True) -> Dataset:
+        """Return a new data set with extra points (e.g. added by clicking on the input plane).
+
+        Parameters
+        ----------
+        X_new : array_like, shape (m, d) or (d,)
+            The new inputs; a 1-D array is one point.
+        y_new : array_like, shape (m,) or scalar
+            Their class indices (integers in ``[0, n_classes)``) or regression targets.
+        train : bool, default True
+            Append the points to the end of the training part (shifting the test part back) if True, else
+            to the end of the test part.
+
+        Returns
+        -------
+        Dataset
+            A new data set; this one is unchanged.
+
+        Raises
+        ------
+        ValueError
+            If the shapes do not match, a value is not finite, or a class index is out of range.
+        """
+        X_add = np.array(X_new, dtype=np.float64)
+        if X_add.ndim == 1:
+            X_add = X_add.reshape(1, -1)
+        if X_add.ndim != 2 or X_add.shape[1] != self.n_features:
+            raise ValueError(
+                f"X_new must have shape (m, {self.n_features}) or ({self.n_features},), got {np.shape(X_new)}"
+            )
+        y_add = np.atleast_1d(np.asarray(y_new))
+        if y_add.shape != (X_add.shape[0],):
+            raise ValueError(f"y_new must have shape ({X_add.shape[0]},) to match X_new, got {y_add.shape}")
+        if not np.all(np.isfinite(X_add)):
+            raise ValueError("X_new contains NaN or infinite values")
+        if self.is_classification:
+            y_add = _as_class_indices(y_add, self.n_classes, "y_new")
+        else:
+            y_add = _as_targets(y_add, "y_new")
+        k = self.n_train if train else self.n_samples
+        X = np.concatenate([self.X[:k], X_add, self.X[k:]])
+        y = np.concatenate([self.y[:k], y_add, self.y[k:]])
+        n_train = self.n_train + X_add.shape[0] if train else self.n_train
+        return dataclasses.replace(self, X=X, y=y, n_train=n_train)
+
+
+def _as_class_indices(y: np.ndarray, n_classes: int, what: str) -> np.ndarray:
+    """Return ``y`` as int64 class indices, checking they are whole numbers in ``[0, n_classes)``."""
+    if y.dtype.kind not in "iub":
+        if y.dtype.kind != "f":
+            raise ValueError(f"{what} must hold integer class indices, got dtype {y.dtype}")
+        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+            raise ValueError(f"{what} must hold whole-number class indices")
+    out = np.array(y, dtype=np.int64, copy=True)
+    if out.size and (out.min() < 0 or out.max() >= n_classes):
+        raise ValueError(f"{what} holds class indices outside 0..{n_classes - 1}")
+    return out
+
+
+def _as_targets(y: np.ndarray, what: str) -> np.ndarray:
+    """Return ``y`` as float64 regression targets, checking they are finite."""
+    if y.dtype.kind not in "iubf":
+        raise ValueError(f"{what} must hold numbers, got dtype {y.dtype}")
+    out = np.array(y, dtype=np.float64, copy=True)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{what} contains NaN or infinite values")
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------------
+# TensorFlow Playground's generators (src/dataset.ts), plus moons and blobs
+#
+# Each returns (points (n, 2), labels (n,)) in generation order; labels are Playground's +1 / -1 for the
+# two-class sets. Where Playground draws several Math.random() numbers per point, one row of rng.random()
+# is drawn per point, its columns used in the same order, so the stream is consumed the way Playground
+# consumes it. The noise draws are made even at noise 0, so the same seed gives the same points at any noise.
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _uniform(u: np.ndarray, a: float, b: float) -> np.ndarray:
+    """Playground's ``randUniform(a, b)`` from uniform [0, 1) draws ``u``."""
+    return u * (b - a) + a
+
+
+def _halves(n: int) -> tuple[int, int]:
+    """Sizes of the two halves of a two-class set; Playground's loops ``i < n / 2`` give ceil(n / 2)."""
+    first = math.ceil(n / 2)
+    return first, n - first
+
+
+def _gen_circle(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    radius = 5.0
+    parts_p, parts_l = [], []
+    for count, (r_lo, r_hi) in zip(_halves(n), ((0.0, radius * 0.5), (radius * 0.7, radius)), strict=True):
+        u = rng.random((count, 4))
+        r = _uniform(u[:, 0], r_lo, r_hi)
+        angle = _uniform(u[:, 1], 0.0, 2.0 * math.pi)
+        x = r * np.sin(angle)
+        y = r * np.cos(angle)
+        noise_x = _uniform(u[:, 2], -radius, radius) * noise
+        noise_y = _uniform(u[:, 3], -radius, radius) * noise
+        inside = np.hypot(x + noise_x, y + noise_y) < radius * 0.5
+        parts_p.append(np.column_stack([x, y]))
+        parts_l.append(np.where(inside, 1.0, -1.0))
+    return np.concatenate(parts_p), np.concatenate(parts_l)
+
+
+def _gen_xor(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    padding = 0.3
+    u = rng.random((n, 4))
+    x = _uniform(u[:, 0], -5.0, 5.0)
+    x = x + np.where(x > 0, padding, -padding)
+    y = _uniform(u[:, 1], -5.0, 5.0)
+    y = y + np.where(y > 0, padding, -padding)
+    noise_x = _uniform(u[:, 2], -5.0, 5.0) * noise
+    noise_y = _uniform(u[:, 3], -5.0, 5.0) * noise
+    labels = np.where((x + noise_x) * (y + noise_y) >= 0, 1.0, -1.0)
+    return np.column_stack([x, y]), labels
+
+
+def _gen_gauss(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    # Playground: variance = linear([0, .5] -> [.5, 4])(noise), then normalRandom(c, variance), which returns
+    # c + sqrt(variance) * N(0, 1): the standard deviation is sqrt(variance).
+    variance = 0.5 + noise * (4.0 - 0.5) / 0.5
+    std = math.sqrt(variance)
+    parts_p, parts_l = [], []
+    for count, (c, label) in zip(_halves(n), ((2.0, 1.0), (-2.0, -1.0)), strict=True):
+        parts_p.append(c + std * rng.standard_normal((count, 2)))
+        parts_l.append(np.full(count, label))
+    return np.concatenate(parts_p), np.concatenate(parts_l)
+
+
+def _gen_spiral(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    m = n / 2
+    parts_p, parts_l = [], []
+    for count, (delta_t, label) in zip(_halves(n), ((0.0, 1.0), (math.pi, -1.0)), strict=True):
+        i = np.arange(count, dtype=np.float64)
+        r = i / m * 5.0
+        t = 1.75 * i / m * 2.0 * math.pi + delta_t
+        u = rng.random((count, 2))
+        x = r * np.sin(t) + _uniform(u[:, 0], -1.0, 1.0) * noise
+        y = r * np.cos(t) + _uniform(u[:, 1], -1.0, 1.0) * noise
+        parts_p.append(np.column_stack([x, y]))
+        parts_l.append(np.full(count, label))
+    return np.concatenate(parts_p), np.concatenate(parts_l)
+
+
+def _gen_reg_plane(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    radius = 6.0
+    u = rng.random((n, 4))
+    x = _uniform(u[:, 0], -radius, radius)
+    y = _uniform(u[:, 1], -radius, radius)
+    noise_x = _uniform(u[:, 2], -radius, radius) * noise
+    noise_y = _uniform(u[:, 3], -radius, radius) * noise
+    # labelScale: linear [-10, 10] -> [-1, 1], and like Playground's d3 scale NOT clamped: near the corners
+    # x + y reaches +-12, so targets lie in [-1.2, 1.2] at noise 0 (and up to +-1.8 at noise 0.5).
+    target = ((x + noise_x) + (y + noise_y)) / 10.0
+    return np.column_stack([x, y]), target
+
+
+_REG_GAUSSIANS = np.array(
+    [
+        [-4.0, 2.5, 1.0],
+        [0.0, 2.5, -1.0],
+        [4.0, 2.5, 1.0],
+        [-4.0, -2.5, -1.0],
+        [0.0, -2.5, 1.0],
+        [4.0, -2.5, -1.0],
+    ]
+)
+
+
+def _reg_gauss_target(px: np.ndarray, py: np.ndarray) -> np.ndarray:
+    """Playground's ``regressGaussian`` ``getLabel``: the signed bump value largest in absolute value."""
+    label = np.zeros_like(px)
+    for cx, cy, sign in _REG_GAUSSIANS:
+        # labelScale: linear [0, 2] -> [1, 0], clamped.
+        scaled = np.clip(1.0 - np.hypot(px - cx, py - cy) / 2.0, 0.0, 1.0)
+        new_label = sign * scaled
+        label = np.where(np.abs(new_label) > np.abs(label), new_label, label)
+    return label
+
+
+def _gen_reg_gauss(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    radius = 6.0
+    u = rng.random((n, 4))
+    x = _uniform(u[:, 0], -radius, radius)
+    y = _uniform(u[:, 1], -radius, radius)
+    noise_x = _uniform(u[:, 2], -radius, radius) * noise
+    noise_y = _uniform(u[:, 3], -radius, radius) * noise
+    return np.column_stack([x, y]), _reg_gauss_target(x + noise_x, y + noise_y)
+
+
+MOONS_SCALE = 3.0
+"""Factor by which the unit half-moons of ``make_moons`` are enlarged (after centring) to fill the plane."""
+
+
+def _gen_moons(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    # As sklearn.datasets.make_moons: the outer moon (class 0, orange) is the upper half of the unit
+    # circle, the inner moon (class 1, blue) the lower half of a unit circle centred at (1, 0.5); points
+    # evenly spaced.
+    # Then centred on the origin (the pair spans x in [-1, 2], y in [-0.5, 1]) and scaled by MOONS_SCALE.
+    n_out = n // 2
+    n_in = n - n_out
+    t_out = np.linspace(0.0, math.pi, n_out)
+    t_in = np.linspace(0.0, math.pi, n_in)
+    x = np.concatenate([np.cos(t_out), 1.0 - np.cos(t_in)])
+    y = np.concatenate([np.sin(t_out), 1.0 - np.sin(t_in) - 0.5])
+    points = (np.column_stack([x, y]) - np.array([0.5, 0.25])) * MOONS_SCALE
+    points += rng.standard_normal((n, 2)) * (noise * 2.0)
+    labels = np.concatenate([np.full(n_out, -1.0), np.full(n_in, 1.0)])
+    return points, labels
+
+
+BLOBS_RADIUS = 3.5
+"""Radius of the circle on which the blob centres lie."""
+
+
+def _gen_blobs(rng: np.random.Generator, n: int, noise: float, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    # Centres evenly on a circle, the first at the top; class k gets n // K points, the first n % K one more.
+    std = 0.6 + 2.0 * noise
+    angles = math.pi / 2 + 2.0 * math.pi * np.arange(n_classes) / n_classes
+    centres = BLOBS_RADIUS * np.column_stack([np.cos(angles), np.sin(angles)])
+    counts = [n // n_classes + (1 if k < n % n_classes else 0) for k in range(n_classes)]
+    labels = np.repeat(np.arange(n_classes), counts)
+    points = centres[labels] + std * rng.standard_normal((n, 2))
+    return points, labels.astype(np.float64)
+
+
+_TWO_CLASS_GENERATORS: dict[str, Callable[[np.random.Generator, int, float], tuple[np.ndarray, np.ndarray]]] = {
+    "circle": _gen_circle,
+    "xor": _gen_xor,
+    "gauss": _gen_gauss,
+    "spiral": _gen_spiral,
+    "moons": _gen_moons,
+}
+_REGRESSION_GENERATORS: dict[str, Callable[[np.random.Generator, int, float], tuple[np.ndarray, np.ndarray]]] = {
+    "reg_plane": _gen_reg_plane,
+    "reg_gauss": _gen_reg_gauss,
+}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Truth tables (kept in table order, all rows training unless the tutorial has a test case)
+# ----------------------------------------------------------------------------------------------------------
+
+_GATE_INPUTS = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+# name -> (train X, train y, test X, test y)
+_TABLE_DATA: dict[str, tuple[tuple, tuple, tuple, tuple]] = {
+    "and": (_GATE_INPUTS, (0, 0, 0, 1), (), ()),
+    "or": (_GATE_INPUTS, (0, 1, 1, 1), (), ()),
+    "not": (((0,), (1,)), (1, 0), (), ()),
+    "xor_gate": (_GATE_INPUTS, (0, 1, 1, 0), (), ()),
+    # iamtrask, "A Neural Network in 11 lines of Python", the 3-layer network (np.random.seed(1) there).
+    "tutorial_000": (((0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 1)), (0, 1, 1, 0), (), ()),
+    # The single neuron: output = first input; then "the new situation" [1, 0, 0] -> 1.
+    "tutorial_003": (((0, 0, 1), (1, 1, 1), (1, 0, 1), (0, 1, 1)), (0, 1, 1, 0), ((1, 0, 0),), (1,)),
+    # The 3 x 3 example, tested on [1, 0, 1] -> 1.
+    "tutorial_004": (((0, 1, 1), (1, 0, 0), (1, 0, 1)), (1, 0, 1), ((1, 0, 1),), (1,)),
+}
+
+
+def _make_table(name: str) -> Dataset:
+    X_train, y_train, X_test, y_test = _TABLE_DATA[name]
+    d = len(X_train[0])
+    X = np.array(list(X_train) + list(X_test), dtype=np.float64).reshape(-1, d)
+    y = np.array(list(y_train) + list(y_test), dtype=np.int64)
+    return Dataset(
+        name=name,
+        X=X,
+        y=y,
+        task="classification",
+        n_classes=2,
+        n_train=len(X_train),
+        feature_names=tuple(f"x{j + 1}" for j in range(d)),
+        class_names=_BINARY_NAMES,
+        domain=None,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Public factory
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _valid_names() -> str:
+    return ", ".join(DATASETS)
+
+
+def make_dataset(
+    name: str,
+    *,
+    noise: float = 0.0,
+    train_fraction: float = 0.5,
+    seed: int = 0,
+    n_samples: int | None = None,
+    n_classes: int = 3,
+) -> Dataset:
+    """Build one of the named data sets (see :data:`DATASETS`).
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`CLASSIFICATION_2D`, :data:`REGRESSION_2D` or :data:`TABLES`.
+    noise : float, default 0.0
+        Noise level in ``[0, 0.5]`` (Playground's 0..50 % slider divided by 100). Only the 2-D sets use it.
+    train_fraction : float, default 0.5
+        Fraction in ``(0, 1]`` of the (shuffled) rows that form the training set, ``n_train =
+        floor(n * train_fraction)``. Used by the 2-D sets and ``"iris"``; the truth tables have a fixed split.
+    seed : int, default 0
+        Non-negative seed of ``numpy.random.default_rng``, used for generation and shuffling.
+    n_samples : int or None, default None
+        Number of points of a 2-D set; None means Playground's 500 (classification) or 1200 (regression).
+        Ignored by the tables and ``"iris"``.
+    n_classes : int, default 3
+        Number of classes of ``"blobs"`` (3..10); ignored by every other set.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (n, d): (500, 2) / (1200, 2) for the 2-D sets with ``domain == (-6.0, 6.0)``;
+        (4, 2), (2, 1), (4, 3), (5, 3), (4, 3) for the gates and tutorial tables, kept in table order;
+        (150, 4) for iris. The rows of 2-D sets and iris are shuffled before the split.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the valid ones) or an argument out of range.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; valid names are: {_valid_names()}")
+    noise = _check_fraction("noise", noise, 0.0, MAX_NOISE, low_inclusive=True)
+    train_fraction = _check_fraction("train_fraction", train_fraction, 0.0, 1.0, low_inclusive=False)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, not {seed!r}")
+
+    if name in _TABLE_DATA:
+        return _make_table(name)
+    if name == "iris":
+        return _make_iris(train_fraction, int(seed))
+
+    is_regression = name in REGRESSION_2D
+    if n_samples is None:
+        n = NUM_SAMPLES_REGRESS if is_regression else NUM_SAMPLES_CLASSIFY
+    else:
+        if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)):
+            raise ValueError(f"n_samples must be an integer or None, not {n_samples!r}")
+        n = int(n_samples)
+        if not 2 <= n <= MAX_SAMPLES:
+            raise ValueError(f"n_samples must be between 2 and {MAX_SAMPLES}, got {n}")
+
+    rng = np.random.default_rng(int(seed))
+    if name == "blobs":
+        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)):
+            raise ValueError(f"n_classes must be an integer, not {n_classes!r}")
+        k = int(n_classes)
+        if not BLOBS_MIN_CLASSES <= k <= BLOBS_MAX_CLASSES:
+            raise ValueError(f"blobs needs n_classes between {BLOBS_MIN_CLASSES} and {BLOBS_MAX_CLASSES}, got {k}")
+        if n < k:
+            raise ValueError(f"blobs needs n_samples >= n_classes ({k}), got {n}")
+        points, labels = _gen_blobs(rng, n, noise, k)
+        y = labels.astype(np.int64)
+        task, class_names = "classification", tuple(f"class {j + 1}" for j in range(k))
+    elif is_regression:
+        points, y = _REGRESSION_GENERATORS[name](rng, n, noise)
+        task, k, class_names = "regression", 0, ()
+    else:
+        points, labels = _TWO_CLASS_GENERATORS[name](rng, n, noise)
+        y = (labels > 0).astype(np.int64)  # Playground +1 (blue) -> 1, -1 (orange) -> 0
+        task, k, class_names = "classification", 2, _TWO_CLASS_NAMES
+
+    order = rng.permutation(n)
+    return Dataset(
+        name=name,
+        X=points[order],
+        y=y[order],
+        task=task,
+        n_classes=k,
+        n_train=_n_train(n, train_fraction),
+        feature_names=("x1", "x2"),
+        class_names=class_names,
+        domain=PLAYGROUND_DOMAIN,
+    )
+
+
+def _check_fraction(what: str, value: float, low: float, high: float, *, low_inclusive: bool) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} must be a number, not {value!r}") from None
+    ok = (low <= v if low_inclusive else low < v) and v <= high
+    if not ok or isinstance(value, bool):
+        bracket = "[" if low_inclusive else "("
+        raise ValueError(f"{what} must be in {bracket}{low:g}, {high:g}], got {value!r}")
+    return v
+
+
+def _n_train(n: int, train_fraction: float) -> int:
+    n_train = math.floor(n * train_fraction)
+    if n_train < 1:
+        raise ValueError(f"train_fraction {train_fraction:g} leaves no training rows out of {n}")
+    return n_train
+
+
+def _make_iris(train_fraction: float, seed: int) -> Dataset:
+    from visualizer.engine.csvio import read_csv  # deferred: csvio imports this module
+    from visualizer.paths import resource
+
+    return read_csv(
+        resource("iris.csv"),
+        label_column="species",
+        task="classification",
+        train_fraction=train_fraction,
+        seed=seed,
+        name="iris",
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Normalization
+# ----------------------------------------------------------------------------------------------------------
+
+
+def normalize(
+    X: np.ndarray, method: str = "minmax", stats: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Scale each input column, as tutorial 000 does before training.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Inputs. May have 0 rows when ``stats`` is given (e.g. an empty test set).
+    method : {"minmax", "standard"}, default "minmax"
+        ``"minmax"`` maps each column's range onto ``[0, 1]``; ``"standard"`` gives each column mean 0 and
+        variance 1 (population variance, ``ddof=0``). Ignored when ``stats`` is given.
+    stats : tuple of two arrays of shape (d,), optional
+        ``(offset, scale)`` to apply instead of fitting them on ``X``; pass the training set's stats when
+        normalizing test data or points of the input plane.
+
+    Returns
+    -------
+    X_normalized : numpy.ndarray, shape (n, d), float64
+        ``(X - offset) / scale``, a new array.
+    stats : tuple of two numpy.ndarray of shape (d,)
+        ``(offset, scale)``; ``offset`` is the column minimum (minmax) or mean (standard), ``scale`` the
+        column range or standard deviation, replaced by 1 for a constant column so nothing divides by zero.
+
+    Raises
+    ------
+    ValueError
+        For an unknown method, ``X`` not 2-D, fitting on 0 rows, or ``stats`` of the wrong shape.
+    """
+    if method not in ("minmax", "standard"):
+        raise ValueError(f"unknown normalization method {method!r}; valid methods are: minmax, standard")
+    A = np.asarray(X, dtype=np.float64)
+    if A.ndim != 2:
+        raise ValueError(f"X must be a 2-D array of shape (n, d), got shape {A.shape}")
+    d = A.shape[1]
+    if stats is None:
+        if A.shape[0] == 0:
+            raise ValueError("cannot fit normalization statistics on an empty X")
+        if method == "minmax":
+            offset = A.min(axis=0)
+            scale = A.max(axis=0) - offset
+        else:
+            offset = A.mean(axis=0)
+            scale = A.std(axis=0)
+        # A constant column (up to rounding) gets scale 1, so it maps to 0 instead of dividing by ~0.
+        tiny = scale <= 1e-12 * np.maximum(1.0, np.abs(offset))
+        scale = np.where(tiny, 1.0, scale)
+    else:
+        offset = np.array(stats[0], dtype=np.float64).reshape(-1)
+        scale = np.array(stats[1], dtype=np.float64).reshape(-1)
+        if offset.shape != (d,) or scale.shape != (d,):
+            raise ValueError(f"stats must be two arrays of shape ({d},), got {offset.shape} and {scale.shape}")
+        if not (np.all(np.isfinite(offset)) and np.all(np.isfinite(scale)) and np.all(scale != 0)):
+            raise ValueError("stats must be finite, with a non-zero scale")
+    return (A - offset) / scale, (offset, scale)
