@@ -1,0 +1,184 @@
+"""The decision-boundary view: the network's output over the input plane, with the data points on top.
+
+One ``ImageItem`` with fixed levels (−1 … 1) and the 256-entry Playground lookup table draws the output, so
+the colour of a pixel means the same thing in every frame: orange towards −1 (class "orange"), blue towards +1.
+With three or more classes the image is an RGB blend of the class colours weighted by the softmax
+probabilities. Two ``ScatterPlotItem``s draw the training points (white rim) and test points (dark rim).
+
+Hovering a neuron in the network view shows that neuron's own map here, full size, until the pointer leaves it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QSize
+from PyQt6.QtWidgets import QVBoxLayout, QWidget
+
+from ..engine.features import LABELS
+from ..training.snapshot import Snapshot
+from . import colors
+
+
+def output_map(snap: Snapshot) -> np.ndarray | None:
+    """The output over the grid as a scalar in −1 … 1 ``(R, R)``, or ``None`` for three or more classes."""
+    out = snap.grid.output
+    if snap.task == "classification" and out.shape[0] > 2:
+        return None
+    if out.shape[0] == 2:  # two-class softmax: p(blue) − p(orange)
+        return out[1] - out[0]
+    if snap.output == "sigmoid":
+        return 2.0 * out[0] - 1.0
+    return out[0]
+
+
+def to_signed(values: np.ndarray, activation: str) -> np.ndarray:
+    """Map an activation's natural range onto −1 … 1 for the diverging colour scale."""
+    if activation in ("sigmoid", "softmax"):
+        return 2.0 * values - 1.0
+    return values
+
+
+def class_blend(probs: np.ndarray, discretize: bool) -> np.ndarray:
+    """RGB image ``(R, R, 3)`` uint8 for class probabilities ``probs`` (k, R, R)."""
+    k = probs.shape[0]
+    palette = colors.class_rgb(k)
+    if discretize:
+        rgb = palette[np.argmax(probs, axis=0)]
+        return rgb.astype(np.uint8)
+    rgb = np.tensordot(probs.transpose(1, 2, 0), palette, axes=1)
+    confidence = np.clip((probs.max(axis=0) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None]
+    grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=np.float64)
+    return (grey + (rgb - grey) * (0.25 + 0.75 * confidence)).astype(np.uint8)
+
+
+class BoundaryView(QWidget):
+    """Decision boundary (classification) or fitted surface (regression) with the data points."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setAspectLocked(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setPen(pg.mkPen("#555"))
+            axis.setTextPen(pg.mkPen("#333"))
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(colors.PLAYGROUND_LUT)
+        self.image.setLevels((-1.0, 1.0))
+        self.plot.addItem(self.image)
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2), pxMode=True)
+        self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#222", width=1.2), pxMode=True)
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.test_points)
+        self.caption = pg.TextItem("", color="#222", anchor=(0, 0), fill=pg.mkBrush(255, 255, 255, 200))
+        self.caption.setZValue(10)
+        self.plot.addItem(self.caption)
+        self.caption.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self.setToolTip(
+            "The network's output over the input plane: orange means −1 (class orange), blue +1 (class blue).\n"
+            "Points: training data (white rim) and test data (dark rim)."
+        )
+        self.show_test = False
+        self.discretize = False
+        self._snap: Snapshot | None = None
+        self._dataset = None
+        self._domain = None
+        self._hover: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ settings
+    def set_show_test(self, on: bool) -> None:
+        self.show_test = bool(on)
+        self.test_points.setVisible(self.show_test)
+
+    def set_discretize(self, on: bool) -> None:
+        self.discretize = bool(on)
+        if self._snap is not None:
+            self._draw_image()
+
+    def show_neuron(self, layer: int, index: int) -> None:
+        """Show the map of neuron ``index`` of ``layer`` (0 = inputs) instead of the output; (−1, −1) resets."""
+        self._hover = None if layer < 0 else (layer, index)
+        if self._snap is not None:
+            self._draw_image()
+
+    # ------------------------------------------------------------------ drawing
+    def update_snapshot(self, snap: Snapshot) -> None:
+        self._snap = snap
+        if snap.dataset is not self._dataset:
+            self._dataset = snap.dataset
+            self._draw_points()
+        self._draw_image()
+
+    def _draw_points(self) -> None:
+        ds = self._dataset
+        if ds is None or ds.n_features != 2:
+            self.train_points.clear()
+            self.test_points.clear()
+            return
+        if ds.domain != self._domain and ds.domain is not None:
+            self._domain = ds.domain
+            lo, hi = ds.domain
+            self.image.setRect(lo, lo, hi - lo, hi - lo)
+            self.plot.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0.02)
+            self.caption.setPos(lo, hi)
+        for item, X, y in ((self.train_points, ds.X_train, ds.y_train), (self.test_points, ds.X_test, ds.y_test)):
+            item.setData(pos=np.asarray(X), brush=self._point_brushes(ds, y))
+        self.test_points.setVisible(self.show_test)
+
+    @staticmethod
+    def _point_brushes(ds, y: np.ndarray) -> list:
+        if ds.task == "regression":
+            rgba = colors.colorize_diverging(np.clip(y, -1, 1))
+            return [pg.mkBrush(*c) for c in rgba]
+        palette = [pg.mkBrush(c) for c in colors.CLASS_COLORS]
+        return [palette[int(c) % len(palette)] for c in y]
+
+    def _draw_image(self) -> None:
+        snap = self._snap
+        if snap.grid is None:
+            self.image.clear()
+            return
+        if self._hover is not None:
+            layer, index = self._hover
+            if layer == 0:
+                data = snap.grid.inputs[index]
+                vmax = float(np.max(np.abs(data))) or 1.0
+                values = data / vmax
+                name = snap.feature_names[index]
+                text = f"Input {LABELS.get(name, name)}"
+            else:
+                act = snap.activations[layer - 1] if layer - 1 < len(snap.activations) else snap.output
+                values = to_signed(snap.grid.layers[layer - 1][index], act)
+                where = "output" if layer == len(snap.sizes) - 1 else f"hidden layer {layer}"
+                text = f"Neuron {index + 1} of {where} ({act})"
+            self.caption.setText(text)
+            self.caption.show()
+            self._set_scalar(values)
+            return
+        self.caption.hide()
+        values = output_map(snap)
+        if values is None:
+            self.image.setImage(class_blend(snap.grid.output, self.discretize), autoLevels=False, levels=(0, 255))
+            self.image.setLookupTable(None)
+            return
+        if self.discretize:
+            values = np.where(values > 0, 1.0, -1.0) if snap.task == "classification" else np.round(values * 4) / 4
+        self._set_scalar(values)
+
+    def _set_scalar(self, values: np.ndarray) -> None:
+        self.image.setLookupTable(colors.PLAYGROUND_LUT)
+        self.image.setImage(values, autoLevels=False, levels=(-1.0, 1.0))
+
+    def image_data(self) -> np.ndarray | None:
+        """The array currently drawn (tests compare frames)."""
+        return None if self.image.image is None else np.array(self.image.image)
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 360)
