@@ -49,7 +49,7 @@ def class_blend(probs: np.ndarray, discretize: bool) -> np.ndarray:
     rgb = np.tensordot(probs.transpose(1, 2, 0), palette, axes=1)
     confidence = np.clip((probs.max(axis=0) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None]
     grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=np.float64)
-    return (grey + (rgb - grey) * (0.25 + 0.75 * confidence)).astype(np.uint8)
+    return (grey + (rgb - grey) * (0.2 + 0.55 * confidence)).astype(np.uint8)
 
 
 class BoundaryView(QWidget):
@@ -67,10 +67,10 @@ class BoundaryView(QWidget):
             axis.setPen(pg.mkPen("#555"))
             axis.setTextPen(pg.mkPen("#333"))
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(colors.PLAYGROUND_LUT)
+        self.image.setLookupTable(colors.BACKGROUND_LUT)
         self.image.setLevels((-1.0, 1.0))
         self.plot.addItem(self.image)
-        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.2), pxMode=True)
+        self.train_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.0), pxMode=True)
         self.test_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen("#222", width=1.2), pxMode=True)
         self.plot.addItem(self.train_points)
         self.plot.addItem(self.test_points)
@@ -125,7 +125,6 @@ class BoundaryView(QWidget):
         if ds.domain != self._domain and ds.domain is not None:
             self._domain = ds.domain
             lo, hi = ds.domain
-            self.image.setRect(lo, lo, hi - lo, hi - lo)
             self.plot.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0.02)
             self.caption.setPos(lo, hi)
         for item, X, y in ((self.train_points, ds.X_train, ds.y_train), (self.test_points, ds.X_test, ds.y_test)):
@@ -165,16 +164,24 @@ class BoundaryView(QWidget):
         self.caption.hide()
         values = output_map(snap)
         if values is None:
-            self.image.setImage(class_blend(snap.grid.output, self.discretize), autoLevels=False, levels=(0, 255))
             self.image.setLookupTable(None)
+            self.image.setImage(class_blend(snap.grid.output, self.discretize), autoLevels=False, levels=(0, 255),
+                                rect=self._rect(snap))
             return
         if self.discretize:
             values = np.where(values > 0, 1.0, -1.0) if snap.task == "classification" else np.round(values * 4) / 4
         self._set_scalar(values)
 
+    def _rect(self, snap: Snapshot) -> tuple[float, float, float, float]:
+        """The image's extent: grid points are pixel centres, so it reaches half a cell past the domain."""
+        xs = snap.grid.xs
+        half = 0.5 * (xs[1] - xs[0])
+        lo, hi = xs[0] - half, xs[-1] + half
+        return (lo, lo, hi - lo, hi - lo)
+
     def _set_scalar(self, values: np.ndarray) -> None:
-        self.image.setLookupTable(colors.PLAYGROUND_LUT)
-        self.image.setImage(values, autoLevels=False, levels=(-1.0, 1.0))
+        self.image.setLookupTable(colors.BACKGROUND_LUT)
+        self.image.setImage(values, autoLevels=False, levels=(-1.0, 1.0), rect=self._rect(self._snap))
 
     def image_data(self) -> np.ndarray | None:
         """The array currently drawn (tests compare frames)."""

@@ -53,9 +53,15 @@ PLAYGROUND_LUT = diverging_lut()
 """The 256-entry lookup table every heatmap uses (levels fixed to −1 … 1 unless a view says otherwise)."""
 
 
-def class_lut(n_classes: int, n: int = 256) -> np.ndarray:
-    """Lookup tables are for scalars; for many classes views colour by class directly (see :func:`class_rgb`)."""
-    return PLAYGROUND_LUT if n_classes <= 2 else diverging_lut(n)
+def lighten(color: str, amount: float) -> str:
+    """Mix ``color`` with white: 0 keeps it, 1 gives white."""
+    rgb = np.array(hex_to_rgb(color), dtype=np.float64)
+    r, g, b = np.round(rgb + (255.0 - rgb) * amount).astype(int)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+BACKGROUND_LUT = diverging_lut(low=lighten(ORANGE, 0.35), mid=GREY, high=lighten(BLUE, 0.35))
+"""The output map's table: the same scale, a little lighter, so that data points in full colour stand out."""
 
 
 def class_rgb(n_classes: int) -> np.ndarray:

@@ -49,6 +49,7 @@ class LossView(QWidget):
             plot.setClipToView(True)
             plot.setDownsampling(auto=True, mode="peak")
             for name in ("left", "bottom"):
+                plot.getAxis(name).enableAutoSIPrefix(False)
                 plot.getAxis(name).setPen(pg.mkPen("#666"))
                 plot.getAxis(name).setTextPen(pg.mkPen("#333"))
         self.loss_plot.setLabel("left", "loss")

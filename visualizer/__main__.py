@@ -1,0 +1,7 @@
+"""``python -m visualizer``."""
+
+import sys
+
+from .app import main
+
+sys.exit(main())

@@ -1,0 +1,492 @@
+"""The controls: data and features (a side panel), hyperparameters (a toolbar), display options.
+
+Every control edits one or more :class:`~visualizer.engine.experiment.Config` fields and reports the change as
+``sigChanged(dict)`` of field → value; the main window merges it into the current config and hands that to the
+training controller, which applies live fields (learning rate, regularization, batch size) at once and rebuilds
+the network for anything structural. ``set_config`` updates the widgets without emitting.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PyQt6.QtCore import QSize, Qt, pyqtSignal
+from PyQt6.QtGui import QColor, QDoubleValidator, QIcon, QPainter, QPixmap
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..engine.activations import FORMULAS, HIDDEN_ACTIVATIONS
+from ..engine.datasets import CLASSIFICATION_2D, DATASETS, REGRESSION_2D, make_dataset
+from ..engine.experiment import PLAYGROUND_LEARNING_RATES, PLAYGROUND_REG_RATES, Config
+from ..engine.features import FEATURES, LABELS
+from ..engine.network import INITS
+from ..engine.optimizers import OPTIMIZERS
+from . import colors
+
+MAX_HIDDEN_LAYERS = 10
+MAX_NEURONS = 64
+
+DATASET_TITLES = {
+    "circle": "Circle",
+    "xor": "Exclusive or",
+    "gauss": "Gaussian",
+    "spiral": "Spiral",
+    "moons": "Two moons",
+    "blobs": "Blobs",
+    "reg_plane": "Plane",
+    "reg_gauss": "Multi-Gaussian",
+}
+
+ACTIVATION_TITLES = {
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "linear": "Linear",
+}
+
+SPEEDS = (("1 epoch/s", 1), ("3 epochs/s", 3), ("10 epochs/s", 10), ("30 epochs/s", 30), ("60 epochs/s", 60),
+          ("As fast as possible", 0))
+
+
+def dataset_icon(name: str, size: int = 56, n_classes: int = 3) -> QIcon:
+    """A thumbnail of a data set: its points in their class colours (or target colours for regression)."""
+    ds = make_dataset(name, seed=0, n_classes=n_classes)
+    pix = QPixmap(size, size)
+    pix.fill(QColor("#ffffff"))
+    painter = QPainter(pix)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    lo, hi = ds.domain
+    X = (np.asarray(ds.X) - lo) / (hi - lo) * (size - 4) + 2
+    if ds.task == "regression":
+        rgba = colors.colorize_diverging(np.clip(ds.y, -1, 1))
+        cols = [QColor(int(r), int(g), int(b)) for r, g, b, _ in rgba]
+    else:
+        palette = [QColor(c) for c in colors.CLASS_COLORS]
+        cols = [palette[int(c) % len(palette)] for c in ds.y]
+    step = max(1, len(X) // 250)
+    for (x, y), c in zip(X[::step], cols[::step], strict=True):
+        painter.setBrush(c)
+        painter.drawEllipse(int(x) - 2, int(size - y) - 2, 4, 4)
+    painter.setPen(QColor("#bbbbbb"))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    return QIcon(pix)
+
+
+def _labelled_slider(minimum: int, maximum: int, step: int, tooltip: str, suffix: str = "") -> tuple:
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setRange(minimum, maximum)
+    slider.setSingleStep(step)
+    slider.setPageStep(step)
+    slider.setTickInterval(step)
+    slider.setToolTip(tooltip)
+    value = QLabel()
+    value.setMinimumWidth(44)
+    value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    slider.valueChanged.connect(lambda v: value.setText(f"{v}{suffix}"))
+    return slider, value
+
+
+class DataPanel(QWidget):
+    """Problem type, data set (with thumbnails), split, noise, batch size, features and hidden layers."""
+
+    sigChanged = pyqtSignal(dict)
+    sigRegenerate = pyqtSignal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._updating = False
+        self._config = Config()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.setMinimumWidth(280)
+
+        data_box = QGroupBox("Data set")
+        form = QVBoxLayout(data_box)
+        self.problem = QComboBox()
+        self.problem.addItem("Classification", "classification")
+        self.problem.addItem("Regression", "regression")
+        self.problem.setToolTip("Classification: predict a class for each point. Regression: predict a value.")
+        self.problem.currentIndexChanged.connect(self._on_problem)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Problem type"))
+        row.addWidget(self.problem, 1)
+        form.addLayout(row)
+
+        self.datasets = QListWidget()
+        self.datasets.setViewMode(QListWidget.ViewMode.IconMode)
+        self.datasets.setIconSize(QSize(56, 56))
+        self.datasets.setGridSize(QSize(82, 86))
+        self.datasets.setMovement(QListWidget.Movement.Static)
+        self.datasets.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.datasets.setWordWrap(True)
+        self.datasets.setMinimumHeight(196)
+        self.datasets.setToolTip("Which data set to learn. Click a thumbnail to switch.")
+        self.datasets.currentItemChanged.connect(self._on_dataset)
+        form.addWidget(self.datasets)
+
+        grid = QGridLayout()
+        self.classes = QSpinBox()
+        self.classes.setRange(3, 10)
+        self.classes.setToolTip("Number of classes of the Blobs data set (3 to 10).")
+        self.classes.valueChanged.connect(lambda v: self._emit(n_classes=int(v)))
+        self.classes_label = QLabel("Classes")
+        grid.addWidget(self.classes_label, 0, 0)
+        grid.addWidget(self.classes, 0, 1, 1, 2)
+        self.ratio, self.ratio_value = _labelled_slider(10, 90, 10, "Share of the points used for training; "
+                                                        "the rest is test data.", " %")
+        self.ratio.valueChanged.connect(lambda v: self._emit(train_fraction=v / 100.0))
+        grid.addWidget(QLabel("Training data"), 1, 0)
+        grid.addWidget(self.ratio, 1, 1)
+        grid.addWidget(self.ratio_value, 1, 2)
+        self.noise, self.noise_value = _labelled_slider(0, 50, 5, "How much the labels are disturbed by noise.")
+        self.noise.valueChanged.connect(lambda v: self._emit(noise=v / 100.0))
+        grid.addWidget(QLabel("Noise"), 2, 0)
+        grid.addWidget(self.noise, 2, 1)
+        grid.addWidget(self.noise_value, 2, 2)
+        self.batch, self.batch_value = _labelled_slider(1, 30, 1, "Mini-batch size: points per gradient step "
+                                                        "(1 = stochastic; applies live).")
+        self.batch.valueChanged.connect(lambda v: self._emit(batch_size=int(v)))
+        grid.addWidget(QLabel("Batch size"), 3, 0)
+        grid.addWidget(self.batch, 3, 1)
+        grid.addWidget(self.batch_value, 3, 2)
+        form.addLayout(grid)
+        self.regenerate = QPushButton("Regenerate data")
+        self.regenerate.setToolTip("Draw a new sample of the same data set (new data seed).")
+        self.regenerate.clicked.connect(self.sigRegenerate)
+        form.addWidget(self.regenerate)
+        layout.addWidget(data_box)
+
+        feat_box = QGroupBox("Input features")
+        feat_box.setToolTip("Which properties of a point the network sees as inputs.")
+        feat_grid = QGridLayout(feat_box)
+        self.features: dict[str, QCheckBox] = {}
+        for k, name in enumerate(FEATURES):
+            box = QCheckBox(LABELS[name])
+            box.setToolTip(f"Feed {LABELS[name]} to the network as an input.")
+            box.toggled.connect(self._on_features)
+            self.features[name] = box
+            feat_grid.addWidget(box, k // 2, k % 2)
+        layout.addWidget(feat_box)
+
+        net_box = QGroupBox("Hidden layers")
+        net_form = QHBoxLayout(net_box)
+        self.layers = QLineEdit()
+        self.layers.setToolTip("Neurons per hidden layer, comma-separated, e.g. 4, 2 (0–10 layers, 1–64 neurons). "
+                               "Press Enter to rebuild the network.")
+        self.layers.editingFinished.connect(self._on_layers)
+        net_form.addWidget(self.layers, 1)
+        for text, delta, tip in (("−", -1, "Remove the last hidden layer"), ("+", 1, "Add a hidden layer")):
+            button = QPushButton(text)
+            button.setFixedWidth(32)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, d=delta: self.change_layer_count(d))
+            net_form.addWidget(button)
+        layout.addWidget(net_box)
+        layout.addStretch(1)
+        self._fill_datasets("classification")
+
+    # ------------------------------------------------------------------ sync
+    def set_config(self, config: Config, task: str | None = None) -> None:
+        self._updating = True
+        try:
+            self._config = config
+            task = task or ("regression" if config.dataset in REGRESSION_2D else "classification")
+            self.problem.setCurrentIndex(0 if task == "classification" else 1)
+            self._fill_datasets(task)
+            for i in range(self.datasets.count()):
+                if self.datasets.item(i).data(Qt.ItemDataRole.UserRole) == config.dataset:
+                    self.datasets.setCurrentRow(i)
+            self.classes.setValue(config.n_classes)
+            self.classes.setEnabled(config.dataset == "blobs")
+            self.ratio.setValue(round(config.train_fraction * 100))
+            self.ratio_value.setText(f"{self.ratio.value()} %")
+            self.noise.setValue(round(config.noise * 100))
+            self.noise_value.setText(str(self.noise.value()))
+            self.batch.setValue(config.batch_size)
+            self.batch_value.setText(str(config.batch_size))
+            for name, box in self.features.items():
+                box.setChecked(name in config.features)
+            self.layers.setText(", ".join(str(h) for h in config.hidden))
+        finally:
+            self._updating = False
+
+    def _emit(self, **changes) -> None:
+        if not self._updating:
+            self.sigChanged.emit(changes)
+
+    # ------------------------------------------------------------------ handlers
+    def _fill_datasets(self, task: str) -> None:
+        names = CLASSIFICATION_2D if task == "classification" else REGRESSION_2D
+        current = [self.datasets.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.datasets.count())]
+        if current == list(names):
+            return
+        was = self._updating
+        self._updating = True
+        self.datasets.clear()
+        for name in names:
+            item = QListWidgetItem(dataset_icon(name), DATASET_TITLES.get(name, name))
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setToolTip(DATASETS.get(name, name))
+            self.datasets.addItem(item)
+        self._updating = was
+
+    def _on_problem(self, index: int) -> None:
+        if self._updating:
+            return
+        task = self.problem.itemData(index)
+        self._fill_datasets(task)
+        self.datasets.setCurrentRow(0)
+
+    def _on_dataset(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is None:
+            return
+        name = item.data(Qt.ItemDataRole.UserRole)
+        self.classes.setEnabled(name == "blobs")
+        self._emit(dataset=name)
+
+    def _on_features(self) -> None:
+        if self._updating:
+            return
+        chosen = tuple(n for n, box in self.features.items() if box.isChecked())
+        if not chosen:  # at least one input: undo the last uncheck
+            self._updating = True
+            self.features["x1"].setChecked(True)
+            self._updating = False
+            chosen = ("x1",)
+        self._emit(features=chosen)
+
+    def _on_layers(self) -> None:
+        text = self.layers.text().strip()
+        try:
+            hidden = tuple(int(t) for t in text.replace(";", ",").split(",") if t.strip()) if text else ()
+            if len(hidden) > MAX_HIDDEN_LAYERS or any(not 1 <= h <= MAX_NEURONS for h in hidden):
+                raise ValueError
+        except ValueError:
+            self.layers.setStyleSheet("border: 1px solid #d62728;")
+            self.layers.setToolTip(f"Write 0–{MAX_HIDDEN_LAYERS} numbers from 1 to {MAX_NEURONS}, e.g. 4, 2")
+            return
+        self.layers.setStyleSheet("")
+        if hidden != self._config.hidden:
+            self._emit(hidden=hidden)
+
+    def change_layer_count(self, delta: int) -> None:
+        hidden = list(self._config.hidden)
+        if delta > 0 and len(hidden) < MAX_HIDDEN_LAYERS:
+            hidden.append(hidden[-1] if hidden else 4)
+        elif delta < 0 and hidden:
+            hidden.pop()
+        else:
+            return
+        self._emit(hidden=tuple(hidden))
+
+
+def _float_text(value: float) -> str:
+    return f"{value:g}"
+
+
+class _RateCombo(QComboBox):
+    """An editable combo box offering a ladder of rates and accepting any non-negative number."""
+
+    sigValue = pyqtSignal(float)
+
+    def __init__(self, ladder, minimum: float, tooltip: str):
+        super().__init__()
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._minimum = minimum
+        for v in ladder:
+            self.addItem(_float_text(v), v)
+        validator = QDoubleValidator(0.0, 1e6, 8, self)
+        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+        self.lineEdit().setValidator(validator)
+        self.setToolTip(tooltip)
+        self.setMinimumContentsLength(7)
+        self.activated.connect(self._on_commit)
+        self.lineEdit().editingFinished.connect(self._on_commit)
+        self._value = float(ladder[0])
+
+    def set_value(self, value: float) -> None:
+        self._value = float(value)
+        blocked = self.blockSignals(True)
+        self.setEditText(_float_text(value))
+        self.blockSignals(blocked)
+
+    def value(self) -> float:
+        return self._value
+
+    def _on_commit(self, *_args) -> None:
+        try:
+            value = float(self.currentText())
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < self._minimum or (self._minimum == 0 and value < 0):
+            self.set_value(self._value)
+            return
+        if value != self._value:
+            self._value = value
+            self.sigValue.emit(value)
+
+
+class HyperToolbar(QToolBar):
+    """Playground's top bar: learning rate, activation, regularization and its rate, plus optimizer,
+    initialization, seed and training speed."""
+
+    sigChanged = pyqtSignal(dict)
+    sigSpeedChanged = pyqtSignal(float)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__("Hyperparameters", parent)
+        self.setObjectName("hyperparameters")
+        self._updating = False
+        self.learning_rate = _RateCombo(PLAYGROUND_LEARNING_RATES, 1e-12,
+                                        "Learning rate: step size of gradient descent (applies live). "
+                                        "Pick from Playground's ladder or type any value.")
+        self.learning_rate.sigValue.connect(lambda v: self._emit(learning_rate=v))
+        self._add("Learning rate", self.learning_rate)
+
+        self.activation = QComboBox()
+        for name in HIDDEN_ACTIVATIONS:
+            self.activation.addItem(ACTIVATION_TITLES[name], name)
+            self.activation.setItemData(self.activation.count() - 1, FORMULAS[name], Qt.ItemDataRole.ToolTipRole)
+        self.activation.setToolTip("Activation function of the hidden neurons (rebuilds the network).")
+        self.activation.currentIndexChanged.connect(
+            lambda i: self._emit(activation=self.activation.itemData(i)))
+        self._add("Activation", self.activation)
+
+        self.regularization = QComboBox()
+        for text, key in (("None", "none"), ("L1", "l1"), ("L2", "l2")):
+            self.regularization.addItem(text, key)
+        self.regularization.setToolTip("Penalty on large weights: L1 = rate·Σ|w|, L2 = rate·½Σw² (applies live; "
+                                       "biases are not regularized).")
+        self.regularization.currentIndexChanged.connect(
+            lambda i: self._emit(regularization=self.regularization.itemData(i)))
+        self._add("Regularization", self.regularization)
+
+        self.reg_rate = _RateCombo(PLAYGROUND_REG_RATES, 0.0, "Regularization rate (applies live).")
+        self.reg_rate.sigValue.connect(lambda v: self._emit(reg_rate=v))
+        self._add("Regularization rate", self.reg_rate)
+
+        self.optimizer = QComboBox()
+        for name, title in (("sgd", "SGD"), ("momentum", "Momentum"), ("adam", "Adam")):
+            if name in OPTIMIZERS:
+                self.optimizer.addItem(title, name)
+        self.optimizer.setToolTip("Update rule: plain gradient descent, with momentum (β = 0.9), or Adam.")
+        self.optimizer.currentIndexChanged.connect(lambda i: self._emit(optimizer=self.optimizer.itemData(i)))
+        self._add("Optimizer", self.optimizer)
+
+        self.init = QComboBox()
+        for name, title in zip(INITS, ("Playground ±0.5", "Uniform ±1", "Xavier", "He"), strict=True):
+            self.init.addItem(title, name)
+        self.init.setToolTip("Initial weights: Playground's U(−0.5, 0.5) with biases 0.1, the tutorials' "
+                             "U(−1, 1), Xavier (Glorot) or He.")
+        self.init.currentIndexChanged.connect(lambda i: self._emit(init=self.init.itemData(i)))
+        self._add("Init", self.init)
+
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("Seed of the initial weights: the same seed gives the same network again.")
+        self.seed.editingFinished.connect(lambda: self._emit(seed=int(self.seed.value())))
+        self._add("Seed", self.seed)
+
+        self.speed = QComboBox()
+        for text, value in SPEEDS:
+            self.speed.addItem(text, value)
+        self.speed.setCurrentIndex(len(SPEEDS) - 1)
+        self.speed.setToolTip("Training speed: limit epochs per second to follow slowly, or run flat out.")
+        self.speed.currentIndexChanged.connect(lambda i: self.sigSpeedChanged.emit(float(self.speed.itemData(i))))
+        self._add("Speed", self.speed)
+
+    def _add(self, label: str, widget: QWidget) -> None:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(6, 0, 6, 0)
+        lay.setSpacing(1)
+        caption = QLabel(label)
+        caption.setStyleSheet("color: #555; font-size: 8pt;")
+        lay.addWidget(caption)
+        lay.addWidget(widget)
+        box.setToolTip(widget.toolTip())
+        self.addWidget(box)
+
+    def _emit(self, **changes) -> None:
+        if not self._updating:
+            self.sigChanged.emit(changes)
+
+    def set_config(self, config: Config) -> None:
+        self._updating = True
+        try:
+            self.learning_rate.set_value(config.learning_rate)
+            self.activation.setCurrentIndex(max(0, self.activation.findData(config.activation)))
+            self.regularization.setCurrentIndex(max(0, self.regularization.findData(config.regularization)))
+            self.reg_rate.set_value(config.reg_rate)
+            self.optimizer.setCurrentIndex(max(0, self.optimizer.findData(config.optimizer)))
+            self.init.setCurrentIndex(max(0, self.init.findData(config.init)))
+            self.seed.setValue(config.seed)
+        finally:
+            self._updating = False
+
+    def set_speed(self, epochs_per_second: float) -> None:
+        index = self.speed.findData(epochs_per_second)
+        if index >= 0:
+            self.speed.setCurrentIndex(index)
+
+
+class DisplayPanel(QWidget):
+    """Display options: test points, discretized output, log-scale loss, neuron thumbnails, weight scale."""
+
+    sigShowTest = pyqtSignal(bool)
+    sigDiscretize = pyqtSignal(bool)
+    sigLogScale = pyqtSignal(bool)
+    sigThumbnails = pyqtSignal(bool)
+    sigWeightScale = pyqtSignal(float)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 2, 4, 2)
+        self.show_test = QCheckBox("Show test data")
+        self.show_test.setToolTip("Draw the held-out test points (dark rim) on the output map.")
+        self.show_test.toggled.connect(self.sigShowTest)
+        self.discretize = QCheckBox("Discretize output")
+        self.discretize.setToolTip("Colour the output map by predicted class instead of by confidence.")
+        self.discretize.toggled.connect(self.sigDiscretize)
+        self.log_scale = QCheckBox("Log loss")
+        self.log_scale.setToolTip("Plot the loss on a logarithmic scale.")
+        self.log_scale.toggled.connect(self.sigLogScale)
+        self.thumbnails = QCheckBox("Neuron maps")
+        self.thumbnails.setChecked(True)
+        self.thumbnails.setToolTip("Fill every neuron with a small map of its activation over the input plane.")
+        self.thumbnails.toggled.connect(self.sigThumbnails)
+        self.weight_scale = QDoubleSpinBox()
+        self.weight_scale.setRange(0.1, 100.0)
+        self.weight_scale.setDecimals(1)
+        self.weight_scale.setSingleStep(0.5)
+        self.weight_scale.setValue(2.0)
+        self.weight_scale.setPrefix("|w| max ")
+        self.weight_scale.setToolTip("Synapse width scale: weights of this size or larger get the thickest line.")
+        self.weight_scale.valueChanged.connect(self.sigWeightScale)
+        for w in (self.show_test, self.discretize, self.log_scale, self.thumbnails):
+            layout.addWidget(w)
+        layout.addWidget(self.weight_scale)
+        layout.addStretch(1)

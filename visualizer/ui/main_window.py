@@ -1,0 +1,422 @@
+"""The main window: network in the centre, data on the left, output and loss on the right.
+
+The window owns a :class:`~visualizer.training.controller.TrainingController`. A frame timer draws the newest
+snapshot (if there is one it has not drawn) and then asks the worker for the next, so the worker never produces
+snapshots faster than they are drawn and a slow frame never queues stale ones. Drawing never blocks training:
+the worker only builds a snapshot when asked.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import deque
+
+from PyQt6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..engine.experiment import Config
+from ..training.controller import TrainingController
+from ..training.snapshot import Snapshot
+from .boundary_view import BoundaryView
+from .controls import MAX_HIDDEN_LAYERS, MAX_NEURONS, DataPanel, DisplayPanel, HyperToolbar
+from .loss_view import LossView
+from .network_view import NetworkView
+
+FRAME_INTERVAL_MS = 16
+
+SHORTCUTS = (
+    ("Space", "Play / pause training"),
+    ("→ (Right)", "Train one epoch"),
+    ("Shift+→", "Train one mini-batch"),
+    ("R", "Reset: the same initial weights again"),
+    ("Shift+R", "Reset with new random weights"),
+    ("G", "Regenerate the data"),
+    ("Ctrl+S", "Save a screenshot of the window"),
+    ("F1", "Keyboard shortcuts"),
+    ("Ctrl+Q", "Quit"),
+)
+
+
+class MainWindow(QMainWindow):
+    """NN Visualizer's window.
+
+    Parameters
+    ----------
+    config : Config
+        The experiment to start with.
+    use_settings : bool
+        Restore and save geometry and the last settings with ``QSettings``.
+    """
+
+    def __init__(self, config: Config | None = None, use_settings: bool = True):
+        super().__init__()
+        self._use_settings = use_settings
+        settings = QSettings() if use_settings else None
+        if config is None:
+            config = self._load_config(settings) or Config()
+        self._config = config
+        self.setWindowTitle("NN Visualizer")
+        self.controller = TrainingController(config, parent=self)
+        self._drawn_serial = 0
+        self._drawn_at = deque(maxlen=120)
+        self._last_snap: Snapshot | None = None
+        self._task = None
+
+        # --- views
+        self.network_view = NetworkView()
+        self.boundary_view = BoundaryView()
+        self.loss_view = LossView()
+        self.data_panel = DataPanel()
+        self.display_panel = DisplayPanel()
+        self.hyper_toolbar = HyperToolbar(self)
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.headline = QLabel()
+        self.headline.setStyleSheet("font-size: 10pt; color: #444;")
+        self.headline.setWordWrap(True)
+        self.headline.setToolTip("What you are looking at.")
+        lay.addWidget(self.headline)
+        lay.addWidget(self.network_view, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_toolbars()
+        self._build_docks()
+        self._build_menus()
+        self._build_statusbar()
+        self._connect()
+
+        self.data_panel.set_config(config)
+        self.hyper_toolbar.set_config(config)
+        self.resize(1500, 900)
+        if settings is not None:
+            self._restore_layout(settings)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(FRAME_INTERVAL_MS)
+        self._timer.timeout.connect(self._on_frame)
+        self._timer.start()
+        self.controller.start()
+
+    # ------------------------------------------------------------------ construction
+    def _action(self, text, slot, shortcut=None, tip="", icon=None, checkable=False) -> QAction:
+        action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString()})" if shortcut else tip)
+        action.setStatusTip(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_play = self._action("Play", self.controller.toggle, "Space", "Start or pause training",
+                                     sp.SP_MediaPlay)
+        self.act_step_epoch = self._action("Step epoch", self.controller.step_epoch, "Right",
+                                           "Train exactly one epoch (every training point once)",
+                                           sp.SP_MediaSeekForward)
+        self.act_step_batch = self._action("Step batch", self.controller.step_batch, "Shift+Right",
+                                           "Train on one mini-batch", sp.SP_MediaSkipForward)
+        self.act_reset = self._action("Reset", lambda: self.controller.reset(False), "R",
+                                      "Start over with the same initial weights", sp.SP_BrowserReload)
+        self.act_new_weights = self._action("New weights", self._on_new_weights, "Shift+R",
+                                            "Start over with new random initial weights", sp.SP_DialogResetButton)
+        self.act_regenerate = self._action("Regenerate data", self._on_regenerate, "G",
+                                           "Draw a new sample of the data set")
+        self.act_screenshot = self._action("Save screenshot…", self._on_save_screenshot, "Ctrl+S",
+                                           "Save a PNG of the whole window")
+        self.act_quit = self._action("Quit", self.close, "Ctrl+Q", "Quit NN Visualizer")
+        self.act_shortcuts = self._action("Keyboard shortcuts", self._on_shortcuts, "F1", "List the shortcuts")
+        self.act_about = self._action("About NN Visualizer", self._on_about, None, "Version and credits")
+
+    def _build_toolbars(self) -> None:
+        bar = QToolBar("Training", self)
+        bar.setObjectName("training")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        for act in (self.act_reset, self.act_new_weights, self.act_play, self.act_step_batch, self.act_step_epoch):
+            bar.addAction(act)
+        self.epoch_label = QLabel("Epoch 000,000")
+        self.epoch_label.setStyleSheet("font-size: 16pt; color: #222; padding: 0 14px;")
+        self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over all training points.")
+        bar.addWidget(self.epoch_label)
+        self.addToolBar(bar)
+        self.addToolBarBreak()
+        self.addToolBar(self.hyper_toolbar)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.dock_data = self._dock("Data", "data", self.data_panel, left)
+        output = QWidget()
+        out_lay = QVBoxLayout(output)
+        out_lay.setContentsMargins(0, 0, 0, 0)
+        out_lay.addWidget(self.boundary_view, 1)
+        out_lay.addWidget(self.display_panel)
+        self.dock_output = self._dock("Output", "output", output, right)
+        self.dock_loss = self._dock("Loss", "loss", self.loss_view, right)
+        self.resizeDocks([self.dock_data, self.dock_output], [300, 430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock_output, self.dock_loss], [520, 300], Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.act_screenshot)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        train_menu = bar.addMenu("&Training")
+        for act in (self.act_play, self.act_step_epoch, self.act_step_batch, None, self.act_reset,
+                    self.act_new_weights, self.act_regenerate):
+            train_menu.addSeparator() if act is None else train_menu.addAction(act)
+        view_menu = bar.addMenu("&View")
+        for dock in (self.dock_data, self.dock_output, self.dock_loss):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_shortcuts)
+        help_menu.addAction(self.act_about)
+
+    def _build_statusbar(self) -> None:
+        self.speed_label = QLabel()
+        self.speed_label.setToolTip("Training speed (gradient steps and epochs per second) and drawing speed.")
+        self.statusBar().addPermanentWidget(self.speed_label)
+        self.statusBar().showMessage("Press Space to start training.")
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.sigRunningChanged.connect(self._on_running_changed)
+        c.sigStopped.connect(self._on_stopped)
+        c.sigError.connect(self._on_error)
+        self.data_panel.sigChanged.connect(self._on_config_edit)
+        self.data_panel.sigRegenerate.connect(self._on_regenerate)
+        self.hyper_toolbar.sigChanged.connect(self._on_config_edit)
+        self.hyper_toolbar.sigSpeedChanged.connect(c.set_speed)
+        nv = self.network_view
+        nv.sigNodeHovered.connect(self.boundary_view.show_neuron)
+        nv.sigWeightEdited.connect(c.edit_weight)
+        nv.sigBiasEdited.connect(c.edit_bias)
+        nv.sigNeuronCountChangeRequested.connect(self._on_neuron_count)
+        nv.sigLayerCountChangeRequested.connect(self.data_panel.change_layer_count)
+        dp = self.display_panel
+        dp.sigShowTest.connect(self.boundary_view.set_show_test)
+        dp.sigDiscretize.connect(self.boundary_view.set_discretize)
+        dp.sigLogScale.connect(self.loss_view.set_log_scale)
+        dp.sigThumbnails.connect(nv.set_thumbnails_visible)
+        dp.sigWeightScale.connect(nv.set_weight_scale)
+
+    # ------------------------------------------------------------------ config edits
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    def apply_config(self, config: Config) -> None:
+        """Switch to ``config`` (live where possible, else rebuild) and sync the controls."""
+        self._config = config
+        self.controller.set_config(config)
+        self.data_panel.set_config(config)
+        self.hyper_toolbar.set_config(config)
+
+    def _on_config_edit(self, changes: dict) -> None:
+        try:
+            config = self._config.replace(**changes)
+        except ValueError as err:
+            self.statusBar().showMessage(str(err), 5000)
+            self.data_panel.set_config(self._config)
+            self.hyper_toolbar.set_config(self._config)
+            return
+        if config != self._config:
+            self.apply_config(config)
+
+    def _on_neuron_count(self, hidden_index: int, delta: int) -> None:
+        hidden = list(self._config.hidden)
+        if 0 <= hidden_index < len(hidden):
+            hidden[hidden_index] = min(MAX_NEURONS, max(1, hidden[hidden_index] + delta))
+            self._on_config_edit({"hidden": tuple(hidden)})
+
+    def add_hidden_layer(self) -> None:
+        if len(self._config.hidden) < MAX_HIDDEN_LAYERS:
+            self.data_panel.change_layer_count(+1)
+
+    def _on_regenerate(self) -> None:
+        self._on_config_edit({"data_seed": self._config.data_seed + 1})
+
+    def _on_new_weights(self) -> None:
+        self.controller.reset(True)
+        self._config = self.controller.config
+        self.hyper_toolbar.set_config(self._config)
+
+    # ------------------------------------------------------------------ drawing
+    def _on_frame(self) -> None:
+        snap = self.controller.latest
+        if snap is not None and snap.serial > self._drawn_serial:
+            self.draw(snap)
+            self.controller.request_snapshot()
+
+    def draw(self, snap: Snapshot) -> None:
+        """Draw one snapshot in every view."""
+        self._drawn_serial = snap.serial
+        self._last_snap = snap
+        self.network_view.update_snapshot(snap)
+        self.boundary_view.update_snapshot(snap)
+        self.loss_view.update_snapshot(snap)
+        self.epoch_label.setText(f"Epoch {snap.epoch:07,d}")
+        now = time.perf_counter()
+        self._drawn_at.append(now)
+        fps = self.frames_per_second()
+        self.speed_label.setText(
+            f"{snap.steps_per_s:,.0f} steps/s · {snap.epochs_per_s:,.0f} epochs/s · {fps:.0f} frames/s"
+        )
+        if snap.task != self._task:
+            self._task = snap.task
+        self.headline.setText(self._headline(snap))
+
+    def frames_per_second(self) -> float:
+        now = time.perf_counter()
+        recent = [t for t in self._drawn_at if now - t <= 1.0]
+        if len(recent) < 2:
+            return 0.0
+        return (len(recent) - 1) / max(recent[-1] - recent[0], 1e-9)
+
+    @staticmethod
+    def _headline(snap: Snapshot) -> str:
+        hidden = snap.sizes[1:-1]
+        shape = " → ".join(str(s) for s in snap.sizes)
+        what = "classes" if snap.task == "classification" else "a value"
+        return (
+            f"A network of {len(hidden)} hidden layer{'s' if len(hidden) != 1 else ''} ({shape} neurons) learns to "
+            f"predict {what} from {snap.sizes[0]} input{'s' if snap.sizes[0] != 1 else ''}. "
+            "Blue = positive, orange = negative; line width = weight size. Hover a neuron to see its map."
+        )
+
+    # ------------------------------------------------------------------ events
+    def _on_running_changed(self, running: bool) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_play.setText("Pause" if running else "Play")
+        self.act_play.setIcon(self.style().standardIcon(sp.SP_MediaPause if running else sp.SP_MediaPlay))
+        if running:
+            self.statusBar().showMessage("Training…")
+        else:
+            self.statusBar().clearMessage()
+
+    def _on_stopped(self, reason: str) -> None:
+        self.statusBar().showMessage(f"Stopped: {reason}", 10000)
+
+    def _on_error(self, message: str) -> None:
+        self.statusBar().showMessage(message.strip().splitlines()[-1], 10000)
+
+    def _on_save_screenshot(self) -> None:
+        from PyQt6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "nn-visualizer.png", "PNG images (*.png)")
+        if path:
+            self.save_screenshot(path)
+
+    def save_screenshot(self, path: str) -> bool:
+        """Write a PNG of the whole window."""
+        return self.grab().save(path, "PNG")
+
+    def _on_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table>{rows}</table>")
+        box.open()
+        self._shortcuts_box = box
+
+    def _on_about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle("About NN Visualizer")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"<h3>NN Visualizer {__version__}</h3>"
+            "<p>Watch a neural network learn, live: neurons, synapses, loss and decision boundary.</p>"
+            "<p>Data sets and defaults follow TensorFlow Playground. Built with PyQt6, pyqtgraph and numpy.</p>"
+        )
+        box.open()
+        self._about_box = box
+
+    # ------------------------------------------------------------------ settings and shutdown
+    @staticmethod
+    def _load_config(settings: QSettings | None) -> Config | None:
+        if settings is None:
+            return None
+        text = settings.value("config", "", type=str)
+        if not text:
+            return None
+        try:
+            return Config.from_dict(json.loads(text))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    def _restore_layout(self, settings: QSettings) -> None:
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("windowState")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        for key, box in (("showTest", self.display_panel.show_test), ("discretize", self.display_panel.discretize),
+                         ("logScale", self.display_panel.log_scale), ("thumbnails", self.display_panel.thumbnails)):
+            value = settings.value(key)
+            if value is not None:
+                box.setChecked(str(value).lower() in ("true", "1"))
+        scale = settings.value("weightScale")
+        if scale is not None:
+            try:
+                if math.isfinite(float(scale)):
+                    self.display_panel.weight_scale.setValue(float(scale))
+            except (TypeError, ValueError):
+                pass
+
+    def _save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("windowState", self.saveState())
+        settings.setValue("config", json.dumps(self._config.to_dict()))
+        dp = self.display_panel
+        settings.setValue("showTest", dp.show_test.isChecked())
+        settings.setValue("discretize", dp.discretize.isChecked())
+        settings.setValue("logScale", dp.log_scale.isChecked())
+        settings.setValue("thumbnails", dp.thumbnails.isChecked())
+        settings.setValue("weightScale", dp.weight_scale.value())
+
+    def shutdown(self) -> None:
+        """Stop drawing and the training thread (idempotent)."""
+        self._timer.stop()
+        self.controller.shutdown(1000)
+
+    def closeEvent(self, event) -> None:
+        if self._use_settings:
+            self._save_settings()
+        self.shutdown()
+        super().closeEvent(event)
