@@ -8,9 +8,9 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
 
-import gc  # noqa: E402
+import gc
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)
