@@ -120,6 +120,10 @@ class TrainingController(QObject):
     def edit_bias(self, layer: int, j: int, value: float) -> None:
         self._worker.submit("edit_bias", layer, j, value)
 
+    def set_gui_busy(self, busy: bool) -> None:
+        """Tell the loop a frame is being drawn (it waits between epochs meanwhile)."""
+        self._worker.set_gui_busy(busy)
+
     def request_snapshot(self) -> None:
         """Tell the worker the GUI has drawn and is ready for the next snapshot."""
         self._worker.request_snapshot()

@@ -81,6 +81,12 @@ class Snapshot:
     dataset: object = None
     config: object = None
 
+    def __repr__(self) -> str:
+        return (
+            f"Snapshot(serial={self.serial}, generation={self.generation}, epoch={self.epoch}, steps={self.steps}, "
+            f"sizes={self.sizes}, running={self.running}, stop_reason={self.stop_reason!r})"
+        )
+
     def last(self, name: str) -> float:
         """Last recorded value of a history field, NaN before the first epoch."""
         values = self.history.get(name)

@@ -16,9 +16,12 @@ Snapshots are emitted with a queued signal and contain copies only.
 
 Performance notes
 -----------------
-Training and drawing share one interpreter lock. The loop therefore releases the GIL briefly (``time.sleep(0)``)
-after every slice of work of about ``slice_s`` seconds, so a GUI thread waiting for the lock gets it at once
-instead of after the interpreter's switch interval; see ``benchmarks/live.py`` for the measurements.
+Training and drawing share one interpreter lock, and PyQt releases it around every Qt call, so while the loop
+runs, each Python callback during a paint (pyqtgraph items paint in Python) waits for the loop to give the lock
+back — up to the interpreter's switch interval per callback. Measured on the Playground-maximum network, that
+stretched a 4 ms frame to 40–80 ms. So the GUI announces its frames (:meth:`set_gui_busy`), and the loop waits
+between epochs while a frame is drawn and painted: the frame then costs what it costs alone, and training gets
+the rest of each frame interval. See ``benchmarks/live.py`` for the numbers.
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ class TrainingWorker(QObject):
         self._wake = threading.Event()
         self._snapshot_wanted = threading.Event()
         self._snapshot_wanted.set()
+        self._gui_idle = threading.Event()  # cleared while the GUI thread draws a frame
+        self._gui_idle.set()
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self.epochs_per_second: float = 0.0  # 0 = as fast as possible; read by the loop
         self.slice_s: float = 0.004  # work between voluntary GIL releases
@@ -77,6 +82,7 @@ class TrainingWorker(QObject):
             self._running.set()
         else:
             self._running.clear()
+        self._dirty = True  # the next snapshot reports the new state
         self._wake.set()
 
     def is_running(self) -> bool:
@@ -86,6 +92,13 @@ class TrainingWorker(QObject):
         self._quit.set()
         self._running.clear()
         self._wake.set()
+
+    def set_gui_busy(self, busy: bool) -> None:
+        """The GUI thread is drawing (True) or done (False); the loop waits between epochs while it draws."""
+        if busy:
+            self._gui_idle.clear()
+        else:
+            self._gui_idle.set()
 
     def request_snapshot(self) -> None:
         """The GUI is ready to draw another snapshot."""
@@ -146,7 +159,10 @@ class TrainingWorker(QObject):
         deadline = t0 + self.slice_s
         done = 0
         reason = None
+        gui_idle = self._gui_idle
         while True:
+            if not gui_idle.is_set():
+                gui_idle.wait(0.1)  # let the frame finish without fighting it for the GIL
             if trainer.n_train // max(trainer.batch_size, 1) > 64 and self._epoch_is_slow():
                 reason = self._train_batches(deadline)
                 if reason is None and trainer._cursor != 0:

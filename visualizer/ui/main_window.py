@@ -13,7 +13,7 @@ import math
 import time
 from collections import deque
 
-from PyQt6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PyQt6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
     QDockWidget,
@@ -278,7 +278,13 @@ class MainWindow(QMainWindow):
     def _on_frame(self) -> None:
         snap = self.controller.latest
         if snap is not None and snap.serial > self._drawn_serial:
-            self.draw(snap)
+            self.controller.set_gui_busy(True)
+            try:
+                self.draw(snap)
+                # Paint now, while the training loop waits, instead of later while it competes for the GIL.
+                QCoreApplication.sendPostedEvents()
+            finally:
+                self.controller.set_gui_busy(False)
             self.controller.request_snapshot()
 
     def draw(self, snap: Snapshot) -> None:
