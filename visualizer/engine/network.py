@@ -27,6 +27,11 @@ import numpy as np
 from .activations import ACTIVATIONS, DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .losses import CANONICAL_PAIRS, LOSSES, NEEDS_PROBABILITIES, OUTPUT_GRADIENTS
 
+_dot = getattr(np.dot, "_implementation", np.dot)
+"""``np.dot`` without the ``__array_function__`` dispatch layer (NEP 18's ``_implementation``): the hot path only
+passes plain float64 ndarrays, and the dispatcher costs about a third of a small product. Arguments are
+positional: ``_dot(a, b, out)``."""
+
 INITS = ("playground", "uniform", "xavier", "he")
 """Weight initialisations: Playground's U(−0.5, 0.5) with biases 0.1; the tutorials' U(−1, 1); Glorot-uniform
 (Xavier) and He-normal with zero biases."""
@@ -52,13 +57,18 @@ class _LiveList(list):
 
 
 class _Buffers:
-    """Scratch arrays for one batch size ``n``, in column layout ``(units, n)``; allocated once, then reused."""
+    """Scratch arrays for one batch size ``n``, in column layout ``(units, n)``; allocated once, then reused.
 
-    __slots__ = ("A", "D", "DT", "H", "O", "T", "X", "n")
+    ``fwd`` and ``bwd`` are the per-layer operands of the hidden layers, pre-zipped into tuples so the hot loops
+    only unpack them.
+    """
+
+    __slots__ = ("A", "D", "DT", "H", "O", "T", "X", "bwd", "fwd", "inv_n", "n")
 
     def __init__(self, net: Network, n: int):
         sizes = net.sizes
         self.n = n
+        self.inv_n = np.array(1.0 / n if n else 0.0)  # 0-d: cheaper as a ufunc operand than a Python float
         # X: augmented input (n_in + 1, n) whose last row stays 1, used when callers hand plain inputs.
         self.X = np.ones((sizes[0] + 1, n))
         # A[i]: augmented activation of hidden layer i, (h_i + 1, n), last row ones; H[i] = its first h_i rows,
@@ -67,8 +77,27 @@ class _Buffers:
         self.H = [a[:-1] for a in self.A]
         self.O = np.empty((sizes[-1], n))
         self.D = [np.empty((s, n)) for s in sizes[1:]]
-        self.DT = [d.T for d in self.D]
+        self.DT = [d.T for d in self.D]  # transposed views, built once (a copy to contiguous memory costs more)
         self.T = [np.empty((s, n)) for s in sizes[1:]]
+        # Forward, hidden layer i: (Wᵀ block, output H[i], augmented output A[i], activation).
+        self.fwd = [(net._blocksT[i], self.H[i], self.A[i], net._act_fns[i]) for i in range(len(sizes) - 2)]
+        # Backward, weight layer i = L … 1: (its gradient block, A[i - 1], D[i], Dᵀ[i], W[i], D[i - 1],
+        # derivative of layer i - 1, H[i - 1], scratch T[i - 1]).
+        L = len(sizes) - 2
+        self.bwd = [
+            (
+                net._grad_blocks[i],
+                self.A[i - 1],
+                self.D[i],
+                self.DT[i],
+                net._blocks[i][:-1],
+                self.D[i - 1],
+                net._deriv_fns[i - 1],
+                self.H[i - 1],
+                self.T[i - 1],
+            )
+            for i in range(L, 0, -1)
+        ]
 
 
 class Network:
@@ -143,10 +172,10 @@ class Network:
                 f"loss {loss!r} takes logarithms of the outputs, which needs a sigmoid or softmax output, "
                 f"not {output!r}"
             )
-        self.l1 = float(l1)
-        self.l2 = float(l2)
-        if self.l1 < 0 or self.l2 < 0:
-            raise ValueError("regularization rates must be >= 0")
+        self._l1_mask: np.ndarray | None = None
+        self._l2_mask: np.ndarray | None = None
+        self.l1 = l1
+        self.l2 = l2
         self.init = _check_name("initialization", init, INITS)
         self.seed = int(seed)
         self.bias = bool(bias)
@@ -172,6 +201,33 @@ class Network:
         self._loss_grad = OUTPUT_GRADIENTS[self.loss]
         self._buffers: dict[int, _Buffers] = {}
         self.initialize(self.seed)
+
+    # ------------------------------------------------------------------ regularization (may change between steps)
+    @property
+    def l1(self) -> float:
+        """L1 regularization rate: the penalty adds ``l1·Σ|w|`` over the weights."""
+        return self._l1
+
+    @l1.setter
+    def l1(self, value: float) -> None:
+        value = float(value)
+        if value < 0:
+            raise ValueError("regularization rates must be >= 0")
+        self._l1 = value
+        self._l1_mask = None  # weight mask × rate, rebuilt on the next step that needs it
+
+    @property
+    def l2(self) -> float:
+        """L2 regularization rate: the penalty adds ``l2·½·Σw²`` over the weights."""
+        return self._l2
+
+    @l2.setter
+    def l2(self, value: float) -> None:
+        value = float(value)
+        if value < 0:
+            raise ValueError("regularization rates must be >= 0")
+        self._l2 = value
+        self._l2_mask = None
 
     # ------------------------------------------------------------------ structure
     @staticmethod
@@ -284,16 +340,14 @@ class Network:
     # ------------------------------------------------------------------ hot path
     def _forward(self, XaT: np.ndarray, buf: _Buffers) -> np.ndarray:
         """Forward pass of augmented column-layout inputs ``XaT`` (n_in + 1, n); returns the output (n_out, n)."""
+        dot = _dot
         prev = XaT
-        blocksT = self._blocksT
-        H = buf.H
-        for i, act in enumerate(self._act_fns):
-            h = H[i]
-            np.dot(blocksT[i], prev, out=h)
+        for WT, h, a, act in buf.fwd:
+            dot(WT, prev, h)
             act(h, h)
-            prev = buf.A[i]
+            prev = a
         O = buf.O
-        np.dot(blocksT[-1], prev, out=O)
+        dot(self._blocksT[-1], prev, O)
         self._out_fn(O, O)
         return O
 
@@ -302,40 +356,39 @@ class Network:
 
         ``TT`` holds the targets in column layout, shape (n_out, n).
         """
-        D = buf.D
-        L = len(D) - 1
-        delta = D[L]
+        dot = _dot
+        delta = buf.D[-1]
+        O = buf.O
         if self._canonical:
-            np.subtract(buf.O, TT, out=delta)
+            np.subtract(O, TT, delta)
         else:
-            self._loss_grad(buf.O, TT, delta)
-            self._out_deriv(buf.O, delta, buf.T[L])
-        delta *= 1.0 / buf.n
-        gblocks = self._grad_blocks
-        W = self.weights
-        A = buf.A
-        H = buf.H
-        DT = buf.DT
-        derivs = self._deriv_fns
-        for i in range(L, 0, -1):
-            np.dot(A[i - 1], DT[i], out=gblocks[i])
-            np.dot(W[i], D[i], out=D[i - 1])
-            derivs[i - 1](H[i - 1], D[i - 1], buf.T[i - 1])
-        np.dot(XaT, DT[0], out=gblocks[0])
+            self._loss_grad(O, TT, delta)
+            self._out_deriv(O, delta, buf.T[-1])
+        np.multiply(delta, buf.inv_n, delta)
+        for gblock, a, d, dT, W, d_prev, deriv, h, tmp in buf.bwd:
+            dot(a, dT, gblock)
+            dot(W, d, d_prev)
+            deriv(h, d_prev, tmp)
+        dot(XaT, buf.DT[0], self._grad_blocks[0])
         if not self.bias:
             self.grad *= self.weight_mask
 
     def add_penalty_gradient(self, grad: np.ndarray, tmp: np.ndarray) -> None:
         """Add the L1/L2 penalty's gradient to a flat gradient (biases excluded); ``tmp`` is scratch."""
-        if self.l2:
-            np.multiply(self.params, self.weight_mask, out=tmp)
-            tmp *= self.l2
-            grad += tmp
-        if self.l1:
-            np.sign(self.params, out=tmp)
-            tmp *= self.weight_mask
-            tmp *= self.l1
-            grad += tmp
+        # The rates are folded into copies of the weight mask (0 for biases), so each term is one product.
+        if self._l2:
+            mask = self._l2_mask
+            if mask is None:
+                mask = self._l2_mask = self.weight_mask * self._l2
+            np.multiply(self.params, mask, tmp)
+            np.add(grad, tmp, grad)
+        if self._l1:
+            mask = self._l1_mask
+            if mask is None:
+                mask = self._l1_mask = self.weight_mask * self._l1
+            np.sign(self.params, tmp)
+            np.multiply(tmp, mask, tmp)
+            np.add(grad, tmp, grad)
 
     # ------------------------------------------------------------------ public API
     def forward(self, X) -> np.ndarray:

@@ -27,6 +27,17 @@ class Optimizer:
         self.learning_rate = float(learning_rate)
         self._tmp = np.zeros(n_params)
 
+    @property
+    def learning_rate(self) -> float:
+        """Step size, read at every step (it may change between any two steps)."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = float(value)
+        # The same value as a 0-d array: a much cheaper ufunc operand than a Python float (see activations).
+        self._lr = np.array(self._learning_rate)
+
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         """Update ``params`` (n_params,) in place from ``grad`` (n_params,); ``grad`` is left unchanged."""
         raise NotImplementedError
@@ -48,8 +59,8 @@ class SGD(Optimizer):
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         tmp = self._tmp
-        np.multiply(grad, self.learning_rate, out=tmp)
-        np.subtract(params, tmp, out=params)
+        np.multiply(grad, self._lr, tmp)
+        np.subtract(params, tmp, params)
 
 
 class Momentum(Optimizer):
@@ -65,7 +76,7 @@ class Momentum(Optimizer):
     def step(self, params: np.ndarray, grad: np.ndarray) -> None:
         v, tmp = self.velocity, self._tmp
         v *= self.beta
-        np.multiply(grad, self.learning_rate, out=tmp)
+        np.multiply(grad, self._lr, tmp)
         v -= tmp
         params += v
 

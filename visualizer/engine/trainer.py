@@ -211,6 +211,8 @@ class Trainer:
         self.stop = stop or StopCriteria()
         self._backup = np.empty_like(network.params)
         self._tmp = np.empty_like(network.params)
+        self._zeros = np.zeros_like(network.params)
+        self._eval_key: tuple | None = None
         self.reset_progress()
 
     # ------------------------------------------------------------------ settings that may change live
@@ -276,16 +278,19 @@ class Trainer:
         idx = self._perm[start:]
         n = idx.shape[0]
         nb, rest = divmod(n, b)
-        X = self.Xa_train[:, idx]
-        T = self.T_train[:, idx]
+        X = self.Xa_train.take(idx, axis=1)  # fresh, C-contiguous
+        T = self.T_train.take(idx, axis=1)
         d, k = X.shape[0], T.shape[0]
         batches = []
-        if nb:
+        if nb == 0 or (nb == 1 and rest == 0):  # one batch (full batch, small tables): the gathered arrays
+            if n:
+                batches.append((X, T))
+        else:
             XB = np.ascontiguousarray(X[:, : nb * b].reshape(d, nb, b).transpose(1, 0, 2))
             TB = np.ascontiguousarray(T[:, : nb * b].reshape(k, nb, b).transpose(1, 0, 2))
             batches.extend(zip(XB, TB, strict=True))
-        if rest:
-            batches.append((np.ascontiguousarray(X[:, nb * b :]), np.ascontiguousarray(T[:, nb * b :])))
+            if rest:
+                batches.append((np.ascontiguousarray(X[:, nb * b :]), np.ascontiguousarray(T[:, nb * b :])))
         self._batches = batches
         self._batch_index = 0
         self._layout_b = b
@@ -293,17 +298,20 @@ class Trainer:
     def _step(self, XbT: np.ndarray, TbT: np.ndarray) -> bool:
         """One gradient step on one column-layout batch; False (and weights restored) if it diverged."""
         net = self.net
-        buf = net.buffers(XbT.shape[1])
+        buf = net._buffers.get(XbT.shape[1]) or net.buffers(XbT.shape[1])
         net._forward(XbT, buf)
         net._backward(XbT, TbT, buf)
-        if net.l1 or net.l2:
+        if net._l1 or net._l2:
             net.add_penalty_gradient(net.grad, self._tmp)
         params = net.params
-        np.copyto(self._backup, params)
+        backup = self._backup
+        backup[...] = params
         self.optimizer.step(params, net.grad)
         self.steps += 1
-        if not math.isfinite(np.add.reduce(params)):
-            np.copyto(params, self._backup)
+        # params · 0 is 0 when every parameter is finite and NaN as soon as one is NaN or ±inf (0·inf = NaN),
+        # without the false alarms of a sum that overflows; one BLAS dot is the cheapest full check.
+        if params.dot(self._zeros) != 0.0:
+            params[...] = backup
             return False
         return True
 
@@ -362,7 +370,7 @@ class Trainer:
     def _metric(self, O: np.ndarray, T: np.ndarray, y: np.ndarray) -> float:
         if self.task == "regression":
             return float(np.sqrt(np.mean((O - T) ** 2)))
-        return float(np.mean(predict_classes(O, self.net.output) == y))
+        return np.count_nonzero(predict_classes(O, self.net.output) == y) / y.shape[0]
 
     def evaluate(self) -> tuple[float, float, float, float]:
         """``(train_loss, test_loss, train_metric, test_metric)`` on the whole sets, NaN where a set is empty.
@@ -371,16 +379,28 @@ class Trainer:
         accuracy (classification) or RMSE (regression).
         """
         net = self.net
-        values = []
+        Xa_all, T_all = self._evaluation_set()
+        n = self.Xa_train.shape[1]
         with np.errstate(all="ignore"):
-            for Xa, T, y in ((self.Xa_train, self.T_train, self.y_train), (self.Xa_test, self.T_test, self.y_test)):
-                if Xa.shape[1] == 0:
-                    values.append((math.nan, math.nan))
-                    continue
-                O = self.outputs(Xa)
-                values.append((net.data_loss(O, T.T), self._metric(O, T.T, y)))
-        (tr, trm), (te, tem) = values
+            # One forward pass over the training and test columns together, then split (views).
+            O_all = self.outputs(Xa_all)
+            O, T = O_all[:n], T_all[:n]
+            tr, trm = net.data_loss(O, T), self._metric(O, T, self.y_train)
+            if Xa_all.shape[1] > n:
+                O, T = O_all[n:], T_all[n:]
+                te, tem = net.data_loss(O, T), self._metric(O, T, self.y_test)
+            else:
+                te = tem = math.nan
         return tr, te, trm, tem
+
+    def _evaluation_set(self) -> tuple[np.ndarray, np.ndarray]:
+        """Training then test inputs, column layout, in one array; targets in row layout. Cached per data."""
+        key = self._eval_key
+        if key is None or key[0] is not self.Xa_train or key[1] is not self.Xa_test:
+            Xa_all = np.ascontiguousarray(np.concatenate([self.Xa_train, self.Xa_test], axis=1))
+            T_all = np.concatenate([self.T_train, self.T_test], axis=1).T
+            key = self._eval_key = (self.Xa_train, self.Xa_test, Xa_all, T_all)
+        return key[2], key[3]
 
     def _end_epoch(self) -> str | None:
         self.epoch += 1
