@@ -307,13 +307,23 @@ class Trainer:
         backup = self._backup
         backup[...] = params
         self.optimizer.step(params, net.grad)
-        self.steps += 1
         # params · 0 is 0 when every parameter is finite and NaN as soon as one is NaN or ±inf (0·inf = NaN),
         # without the false alarms of a sum that overflows; one BLAS dot is the cheapest full check.
         if params.dot(self._zeros) != 0.0:
             params[...] = backup
+            self._restore_optimizer()
             return False
+        self.steps += 1
         return True
+
+    def _restore_optimizer(self) -> None:
+        """After a diverged step: the optimizer's state (velocity, moments) may hold NaN/inf too; forget it then,
+        so that training can resume from the last finite weights with, say, a smaller learning rate."""
+        state = self.optimizer.state_dict()
+        for value in state.values():
+            if isinstance(value, np.ndarray) and not np.all(np.isfinite(value)):
+                self.optimizer.reset()
+                return
 
     def step_batch(self) -> str | None:
         """Train on the next mini-batch; at the end of an epoch record it. Returns a stop reason or None."""
@@ -405,25 +415,28 @@ class Trainer:
     def _end_epoch(self) -> str | None:
         self.epoch += 1
         tr, te, trm, tem = self.evaluate()
+        prev_tr = self.history.last("train_loss")
         self.history.append(tr, te, trm, tem)
         if not math.isfinite(tr):
             return self._stopped(StopReason.DIVERGED)
         s = self.stop
-        if s.target_loss is not None and tr <= s.target_loss:
-            return self._stopped(StopReason.TARGET)
-        if s.max_epochs is not None and self.epoch >= s.max_epochs:
-            return self._stopped(StopReason.MAX_EPOCHS)
+        # Book-keeping first, so the counters stay right when training continues after a stop.
         if tr < self._best - s.min_delta:
             self._best, self._since_best = tr, 0
         else:
             self._since_best += 1
-            if s.patience is not None and self._since_best >= s.patience:
-                return self._stopped(StopReason.PLATEAU)
         if math.isfinite(te):
-            self._rising = self._rising + 1 if te > self._prev_test else 0
+            # Overfitting: the test loss rises while the training loss keeps falling.
+            self._rising = self._rising + 1 if (te > self._prev_test and tr < prev_tr) else 0
             self._prev_test = te
-            if s.early_stop is not None and self._rising >= s.early_stop:
-                return self._stopped(StopReason.EARLY_STOP)
+        if s.target_loss is not None and tr <= s.target_loss:
+            return self._stopped(StopReason.TARGET)
+        if s.max_epochs is not None and self.epoch >= s.max_epochs:
+            return self._stopped(StopReason.MAX_EPOCHS)
+        if s.patience is not None and self._since_best >= s.patience:
+            return self._stopped(StopReason.PLATEAU)
+        if s.early_stop is not None and math.isfinite(te) and self._rising >= s.early_stop:
+            return self._stopped(StopReason.EARLY_STOP)
         return None
 
     def statistics(self) -> dict:
