@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 import numpy as np
 
 from .datasets import Dataset, make_dataset, normalize
-from .features import DEFAULT_FEATURES, check_features, feature_matrix
+from .features import DEFAULT_FEATURES, FEATURES, check_features, feature_matrix
 from .grid import GridEvaluator
 from .network import Network
 from .trainer import StopCriteria, Trainer, output_units
@@ -98,6 +98,23 @@ class Config:
 
     def l2(self) -> float:
         return self.reg_rate if self.regularization == "l2" else 0.0
+
+
+PRESETS: dict[str, Config] = {
+    "spiral": Config(
+        dataset="spiral",
+        features=tuple(FEATURES),
+        hidden=(8, 8),
+        activation="relu",
+        learning_rate=0.03,
+    ),
+}
+"""Settings that solve a data set reliably, by data-set name.
+
+``spiral``: Playground's defaults cannot separate the spiral (about 60 % test accuracy after 500 epochs). All
+seven input features, two hidden ReLU layers of 8 units, plain SGD at learning rate 0.03 with batch 10 reach
+at least 90 % test accuracy within 300 epochs at noise 0 (checked for data seeds 0-19: 95-100 % at epoch 300).
+"""
 
 
 def default_output(task: str, n_classes: int) -> str:
