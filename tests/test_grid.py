@@ -1,0 +1,120 @@
+"""The float32 grid pass: same numbers as ``Network.forward``, documented shapes and orientation, fresh arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from visualizer.engine import FEATURES, GridEvaluator, Network, feature_matrix
+
+ALL_FEATURES = tuple(FEATURES)
+
+
+def grid_points(grid: GridEvaluator) -> np.ndarray:
+    """Raw (x1, x2) of every grid cell in row-major (iy, ix) order: x1 = xs[ix], x2 = xs[iy]."""
+    x1, x2 = np.meshgrid(grid.xs, grid.xs)
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+@pytest.mark.parametrize(
+    ("features", "hidden", "activation", "output"),
+    [
+        (("x1", "x2"), (4, 2), "tanh", "tanh"),
+        (("x1", "x2"), (8,) * 6, "tanh", "tanh"),
+        (ALL_FEATURES, (8, 8), "relu", "sigmoid"),
+        (("x1", "x2", "x1*x2"), (5,), "leaky_relu", "softmax"),
+        (("x1^2", "x2^2"), (), "sigmoid", "linear"),
+    ],
+)
+def test_grid_matches_forward(features, hidden, activation, output):
+    R = 37
+    n_out = 3 if output == "softmax" else 1
+    net = Network([len(features), *hidden, n_out], activation=activation, output=output, seed=1)
+    grid = GridEvaluator(features, (-6.0, 6.0), resolution=R)
+    result = grid.evaluate(net)
+    F = feature_matrix(grid_points(grid), features)
+    expected = net.forward_all(F)
+    assert len(result.layers) == net.n_layers
+    for got, want in zip(result.layers, expected[1:], strict=True):
+        assert got.dtype == np.float32
+        assert got.shape == (want.shape[1], R, R)
+        scale = max(1.0, float(np.abs(want).max()))
+        np.testing.assert_allclose(got.reshape(want.shape[1], -1).T, want, rtol=0, atol=1e-5 * scale)
+    np.testing.assert_allclose(result.inputs.reshape(len(features), -1).T, F, rtol=1e-6, atol=1e-5)
+    assert result.output is result.layers[-1]
+
+
+def test_grid_with_normalization_matches_forward_on_normalized_features():
+    rng = np.random.default_rng(0)
+    offset, scale = rng.normal(size=7), rng.uniform(0.5, 3.0, size=7)
+    net = Network([7, 6, 1], seed=2)
+    grid = GridEvaluator(ALL_FEATURES, (-6.0, 6.0), resolution=20, normalization=(offset, scale))
+    F = (feature_matrix(grid_points(grid), ALL_FEATURES) - offset) / scale
+    np.testing.assert_allclose(grid.evaluate(net).output.reshape(1, -1).T, net.forward(F), atol=1e-5)
+
+
+def test_shapes():
+    net = Network([2, 8, 8, 8, 8, 8, 8, 1])
+    grid = GridEvaluator(("x1", "x2"), resolution=100)
+    result = grid.evaluate(net)
+    assert result.inputs.shape == (2, 100, 100)
+    assert [layer.shape for layer in result.layers] == [(8, 100, 100)] * 6 + [(1, 100, 100)]
+    assert result.xs.shape == (100,)
+    assert result.xs[0] == -6.0 and result.xs[-1] == 6.0
+    assert grid.evaluate(Network([2, 3])).output.shape == (3, 100, 100)
+
+
+def test_orientation_rows_are_x2_columns_are_x1():
+    grid = GridEvaluator(("x1", "x2"), (-2.0, 4.0), resolution=7)
+    xs = grid.xs
+    only_x1 = Network([2, 1], output="linear")
+    only_x1.weights[0] = [[1.0], [0.0]]
+    only_x1.biases[0] = [0.0]
+    out = grid.evaluate(only_x1).output[0]
+    for iy in range(7):
+        for ix in range(7):
+            assert out[iy, ix] == pytest.approx(xs[ix])
+    only_x2 = Network([2, 1], output="linear")
+    only_x2.weights[0] = [[0.0], [1.0]]
+    only_x2.biases[0] = [0.0]
+    out = grid.evaluate(only_x2).output[0]
+    np.testing.assert_allclose(out, np.repeat(xs[:, None], 7, axis=1).astype(np.float32))
+    inputs = grid.evaluate(only_x2).inputs
+    np.testing.assert_allclose(inputs[0], np.tile(xs, (7, 1)), rtol=1e-6)  # x1 varies along a row
+    np.testing.assert_allclose(inputs[1], np.repeat(xs[:, None], 7, axis=1), rtol=1e-6)  # x2 down a column
+
+
+def test_results_are_fresh_arrays():
+    net = Network([2, 4, 2, 1], seed=0)
+    grid = GridEvaluator(("x1", "x2"), resolution=16)
+    first = grid.evaluate(net)
+    kept = [layer.copy() for layer in first.layers]
+    net.weights[0] *= -2.0
+    net.biases[1] += 1.0
+    second = grid.evaluate(net)
+    for a, k, b in zip(first.layers, kept, second.layers, strict=True):
+        np.testing.assert_array_equal(a, k)  # the earlier result did not change
+        assert not np.shares_memory(a, b)
+    assert not np.allclose(first.output, second.output)
+    # The inputs never change, so they may be shared, but nobody can write to them.
+    assert not first.inputs.flags.writeable
+
+
+def test_float32_grid_keeps_large_activations_finite_and_quiet():
+    """Huge weights saturate sigmoid and softmax without overflow warnings (pytest turns those into errors)."""
+    net = Network([2, 4, 3], activation="sigmoid", output="softmax", seed=0)
+    net.weights[0] *= 1e4
+    net.weights[1] *= 1e4
+    result = GridEvaluator(("x1", "x2"), resolution=30).evaluate(net)
+    for layer in result.layers:
+        assert np.all(np.isfinite(layer))
+    np.testing.assert_allclose(result.output.sum(axis=0), 1.0, rtol=1e-5)
+    assert result.layers[0].min() >= 0.0 and result.layers[0].max() <= 1.0
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="resolution must be at least 2"):
+        GridEvaluator(("x1", "x2"), resolution=1)
+    grid = GridEvaluator(("x1", "x2", "x1*x2"), resolution=5)
+    with pytest.raises(ValueError, match="network takes 2 inputs, grid has 3 features"):
+        grid.evaluate(Network([2, 1]))
