@@ -296,3 +296,42 @@ def test_activation_levels_are_fixed(view):
         grey = colors.PLAYGROUND_LUT[128]
         neutral_texels = np.all(np.abs(flat.astype(int) - grey.astype(int)) <= 2, axis=1)
         assert neutral_texels.mean() > 0.9  # all but the corner under the bias square
+
+
+def test_mouse_move_hovers_and_leaving_clears(view, qtbot):
+    view.update_snapshot(make_snapshot())
+    seen = []
+    view.sigNodeHovered.connect(lambda layer, index: seen.append((layer, index)))
+    node = view.node_rects()[2 + 1]  # hidden layer 1, neuron 2
+    pos = view.graphics.mapFromScene(view.vb.mapViewToScene(centre(node)))
+    qtbot.mouseMove(view.graphics.viewport(), pos)
+    qtbot.waitUntil(lambda: seen == [(1, 1)])
+    qtbot.mouseMove(view.graphics.viewport(), view.graphics.mapFromScene(view.vb.mapViewToScene(QPointF(2, 2))))
+    qtbot.waitUntil(lambda: seen[-1] == (-1, -1))
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # popups on the headless platform
+@pytest.mark.parametrize("accept", [True, False])
+def test_value_editor_popup(view, qtbot, accept):
+    from PyQt6.QtCore import QTimer
+    from PyQt6.QtWidgets import QApplication
+
+    def answer():
+        editor = QApplication.activePopupWidget()
+        editor.spin.setValue(0.25)
+        editor.accept() if accept else editor.reject()
+
+    QTimer.singleShot(50, answer)
+    assert view._ask_value("Weight from X₁ to h1,1", 0.1) == (0.25 if accept else None)
+
+
+def test_dense_network_rebins_a_little_later(view, qtbot):
+    """Above DENSE_SYNAPSES weights, bins update at most 4×/s, and the last weights are always drawn."""
+    snap = make_snapshot((64,) * 10)
+    view.update_snapshot(snap)
+    before = bin_counts(view)
+    flipped = with_(snap, weights=tuple(-w for w in snap.weights))
+    view.update_snapshot(flipped)  # right after the layout: deferred
+    qtbot.waitUntil(lambda: not np.array_equal(bin_counts(view), before), timeout=2000)
+    n_neg = sum(int((w < 0).sum()) for w in flipped.weights)
+    assert bin_counts(view)[N_WIDTH_BINS:].sum() == n_neg

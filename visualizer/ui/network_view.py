@@ -16,17 +16,28 @@ The number of graphics items is small and independent of the network's size:
   their largest magnitude) and scatters ``PLAYGROUND_LUT`` colours into the atlas through precomputed flat indices;
 * synapses are 2 signs × 6 width bins = 12 ``PlotCurveItem``\\ s with ``connect="pairs"``; segment end points are
   built once per layout and an update only re-bins the weights (fixed scale, :meth:`NetworkView.set_weight_scale`)
-  and calls ``setData`` on the bins whose membership changed;
+  and calls ``setData`` on the bins whose membership changed. The curves hold the data; one ``_SynapseRaster``
+  item draws all bins into a cached screen-resolution image, re-rasterised only when a bin or the zoom changed, so
+  the per-frame atlas update does not redraw every line;
 * node and bias outlines are one static ``QGraphicsPathItem``; captions, labels and the +/− glyphs are a few dozen
   ``TextItem``\\ s, rebuilt only when the structure changes.
 
 Performance notes
 -----------------
-Measured with :func:`_bench` (``python -m visualizer.ui.network_view``) on a 2-core machine, offscreen Qt, on
-Playground's largest network (7 inputs, 6 × 8 tanh, 1 output; 100 × 100 grid), with fresh weights and grid from
-training on every call: ``update_snapshot`` takes about 0.4 ms median; a full repaint of the 900 × 600 widget
-about 3 ms. For 10 hidden layers of 64 neurons (37 000 synapses) ``update_snapshot`` takes about 2 ms and a
-repaint about 25 ms (antialiasing is switched off above 3 000 synapses).
+Measured with :func:`_bench` (``QT_QPA_PLATFORM=offscreen python -m visualizer.ui.network_view``) on a 2-core VM,
+900 × 600 px, 100 × 100 grid, a new training snapshot (one epoch later: new maps, weights and bins) every frame at
+50 frames/s:
+
+* Playground's largest network (7 inputs, 6 × 8 tanh, 1 output): ``update_snapshot`` 1.1–1.3 ms median, repaint
+  2.8–3.1 ms median, all GUI work of this view 4.3–4.7 ms per frame on average (worst 14–19 ms).
+* 10 hidden layers × 64 (37 000 synapses): ``update_snapshot`` 0.9–1.0 ms, repaint ~2 ms, 5.8–6.4 ms per frame
+  on average; above 3 000 synapses lines lose antialiasing and the bins are re-rasterised at most 4 times a second
+  (about 50 ms each, the worst frames).
+
+What did not work: drawing the 12 curves directly costs 4.5 ms per repaint on the largest Playground network and
+~45 ms at 10 × 64; Qt's own item cache (``DeviceCoordinateCache``) was 10–20× slower whenever a bin changed;
+lines wider than 1 px cost ~10× more than hairlines in Qt's raster engine (hence the two thinnest
+bins are ≤ 1 px), and translucent lines drawn into an image without a clip rectangle are ~25× slower.
 """
 
 from __future__ import annotations
@@ -34,12 +45,24 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, zip_longest
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QRectF, Qt, pyqtSignal
-from PyQt6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetricsF, QGuiApplication, QPainterPath, QPen
+from PyQt6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import (
+    QBrush,
+    QColor,
+    QCursor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTransform,
+)
 from PyQt6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -51,6 +74,7 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
 
 from ..engine.activations import FORMULAS
 from ..engine.features import LABELS
@@ -75,7 +99,9 @@ BIN_ALPHAS = (0.30, 0.45, 0.60, 0.75, 0.88, 1.0)
 MAX_NODE_PX = 56.0
 MAX_THUMB_TEXELS = 28
 MIN_ROW_PITCH_PX = 6.0
-ANTIALIAS_MAX_SYNAPSES = 3000
+DENSE_SYNAPSES = 3000
+"""Above this many synapses lines are drawn without antialiasing, into one cached image re-binned ≤ 4×/s."""
+DENSE_REBIN_INTERVAL_S = 0.25
 DEFAULT_SIZE = (900.0, 600.0)
 
 # fixed-level mapping of each activation to lookup-table positions: index = clip(a·gain + offset, 0, 255)
@@ -172,6 +198,86 @@ class _Glyph(_Text):
             ev.accept()
             if self._enabled:
                 self._callback()
+
+
+class _SynapseRaster(pg.GraphicsObject):
+    """Paints the synapse bins of a dense network from one cached screen-resolution image.
+
+    Rasterising tens of thousands of lines takes tens of milliseconds, and every atlas update repaints the area
+    under them. This item draws the (hidden) bin curves into an image only when their data or the view transform
+    changed, and otherwise just blits it. (Qt's own item cache re-rasterises per exposed rectangle, which is far
+    slower here.)
+    """
+
+    CHUNKS = 16
+
+    def __init__(self, bins: list[pg.PlotCurveItem]):
+        super().__init__()
+        self._bins = bins
+        self._rect = QRectF()
+        self._image: QImage | None = None
+        self._key = None
+        self._version = 0
+
+    def set_rect(self, rect: QRectF) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        self._version += 1
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, p, *_args) -> None:
+        device = p.device()
+        if device is None or self._rect.isEmpty():
+            return
+        t = p.deviceTransform()
+        dpr = device.devicePixelRatioF()
+        area = t.mapRect(self._rect).toAlignedRect()
+        area = area.intersected(QRect(0, 0, int(device.width() * dpr), int(device.height() * dpr)))
+        if area.isEmpty():
+            return
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), area.x(), area.y(), area.width(), area.height())
+        key = (*key, self._version)
+        if key != self._key or self._image is None:
+            # opaque white like the background: blending into a transparent image is ~15× slower in Qt's raster
+            image = QImage(area.width(), area.height(), QImage.Format.Format_RGB32)
+            image.fill(QColor("white"))
+            image.setDevicePixelRatio(dpr)  # cosmetic pen widths stay in logical pixels, as when drawn directly
+            painter = QPainter(image)
+            # with a clip set, Qt's raster engine takes a ~25× faster path for thin translucent lines (measured)
+            painter.setClipRect(QRectF(0, 0, area.width() / dpr, area.height() / dpr))
+            to_logical = QTransform.fromTranslate(-area.x(), -area.y()) * QTransform.fromScale(1 / dpr, 1 / dpr)
+            painter.setTransform(t * to_logical)
+            # blending depends on drawing order: interleave signs in small chunks so neither colour paints over
+            # the other, thin bins first
+            n = len(self._bins) // 2
+            for b in range(n):
+                parts = []
+                for item in (self._bins[b], self._bins[n + b]):
+                    x, y = item.getData()
+                    if x is None or len(x) == 0:
+                        continue
+                    k = max(1, min(self.CHUNKS, len(x) // 64))
+                    bounds = 2 * np.linspace(0, len(x) // 2, k + 1).astype(int)
+                    parts.append([(item.opts["pen"], x[i:j], y[i:j]) for i, j in pairwise(bounds)])
+                for chunks in zip_longest(*parts):
+                    for chunk in chunks:
+                        if chunk is not None:
+                            pen, x, y = chunk
+                            painter.setPen(pen)
+                            segments = arrayToLineSegments(x, y, connect="pairs", finiteCheck=False)
+                            painter.drawLines(*segments.drawargs())
+            painter.end()
+            self._image, self._key = image, key
+        p.save()
+        p.resetTransform()
+        p.drawImage(QPointF(area.x() / dpr, area.y() / dpr), self._image)
+        p.restore()
 
 
 class _ValueEditor(QDialog):
@@ -403,6 +509,16 @@ class NetworkView(QWidget):
                 item._bin = b  # type: ignore[attr-defined]
                 self.vb.addItem(item, ignoreBounds=True)
                 self._bins.append(item)
+        self._raster = _SynapseRaster(self._bins)
+        self._raster.setZValue(1)
+        for item in self._bins:  # data holders: the raster item draws them
+            item.hide()
+        self.vb.addItem(self._raster, ignoreBounds=True)
+        self._dense = False
+        self._last_rebin = 0.0
+        self._rebin_timer = QTimer(self)
+        self._rebin_timer.setSingleShot(True)
+        self._rebin_timer.timeout.connect(self._on_rebin_timer)
         self._syn_highlight = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True, antialias=True)
         self._syn_highlight.setZValue(2)
         self.vb.addItem(self._syn_highlight, ignoreBounds=True)
@@ -426,10 +542,14 @@ class NetworkView(QWidget):
         self._hover_rect.setZValue(5)
         self._hover_rect.hide()
         self.vb.addItem(self._hover_rect, ignoreBounds=True)
+        self._base_alpha = 1.0
+        self._pens_for = None
         self._apply_bin_pens(1.0, True)
 
         scene = self.graphics.scene()
-        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        # hover follows every mouse move (the scene's sigMouseMoved drops moves closer than 1/60 s, which can leave
+        # a stale hover when the cursor stops); the hit test is cheap enough for all of them
+        self.graphics.viewport().installEventFilter(self)
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self.vb.sigResized.connect(self._on_view_resized)
         self.vb.sigRangeChangedManually.connect(self._on_range_changed_manually)
@@ -472,7 +592,8 @@ class NetworkView(QWidget):
                 self._render(force=False)
 
     def synapse_bins(self) -> list:
-        """The synapse curve items: positive bins thin → thick, then negative bins thin → thick."""
+        """The synapse curve items (data holders drawn by one raster item): positive bins thin → thick, then
+        negative bins thin → thick; ``item.getData()`` gives the segment end points in pairs."""
         return list(self._bins)
 
     def node_image(self) -> np.ndarray:
@@ -623,7 +744,9 @@ class NetworkView(QWidget):
         self._gain = np.concatenate(gains).astype(np.float32)[:, None]
         self._offset = np.concatenate(offsets).astype(np.float32)[:, None]
         n_syn = sum(a * b for a, b in pairwise(sizes))
-        self._antialias = n_syn <= ANTIALIAS_MAX_SYNAPSES
+        self._dense = n_syn > DENSE_SYNAPSES
+        self._antialias = not self._dense
+        self._rebin_timer.stop()
         self._relayout()
 
     def _relayout(self) -> None:
@@ -659,11 +782,15 @@ class NetworkView(QWidget):
         self._image.setImage(self._atlas, autoLevels=False)
         self._image.setRect(lay.atlas_rect)
         self._outline.setPath(lay.outline_path())
+        ys = np.concatenate([lay.sy0, lay.sy1])
+        x0, y0 = float(lay.sx0.min()), float(ys.min())
+        self._raster.set_rect(QRectF(x0 - 4, y0 - 4, float(lay.sx1.max()) - x0 + 8, float(ys.max()) - y0 + 8))
         # dense layers (many synapses per pixel of height) get fainter lines so that structure stays visible
         net_h = max(float(lay.node_y.max() - lay.node_y.min()) + lay.s, 1.0)
         density = max(a * b for a, b in pairwise(sizes)) / net_h
-        alpha = float(np.clip(np.sqrt(0.6 / max(density, 1e-9)), 0.15, 1.0))
-        self._apply_bin_pens(min(1.0, max(0.3, lay.s / 44.0)), self._antialias, alpha)
+        self._base_alpha = float(np.clip(np.sqrt(0.6 / max(density, 1e-9)), 0.15, 1.0))
+        self._pens_for = None
+        self._update_pens(1.0)
         # texts
         y_cap = lay.header_y
         for c, (item, *_rest) in enumerate(self._captions):
@@ -712,11 +839,6 @@ class NetworkView(QWidget):
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             item.setPen(pen)
             item.opts["antialias"] = antialias
-            # small networks: a bin is re-rasterised only when its own data changes (atlas updates just blit it);
-            # dense ones change every bin on every frame, where the cache only adds work
-            mode = item.CacheMode.DeviceCoordinateCache if antialias else item.CacheMode.NoCache
-            if item.cacheMode() != mode:
-                item.setCacheMode(mode)
         self._syn_highlight.setPen(pg.mkPen(_rgba(HOVER_COLOR, 0.55), width=max(2.0, 6.0 * width_scale)))
 
     # ------------------------------------------------------------------ per-frame drawing
@@ -776,6 +898,14 @@ class NetworkView(QWidget):
 
     def _render_synapses(self, force: bool) -> None:
         snap, lay = self._snap, self._layout
+        if self._dense and not force:
+            # dense networks: re-bin at most every DENSE_REBIN_INTERVAL_S; a timer draws the last weights
+            wait = self._last_rebin + DENSE_REBIN_INTERVAL_S - time.monotonic()
+            if wait > 0:
+                if not self._rebin_timer.isActive():
+                    self._rebin_timer.start(max(1, int(1000 * wait)))
+                return
+        self._last_rebin = time.monotonic()
         w = np.concatenate([np.ravel(x) for x in snap.weights])
         with np.errstate(invalid="ignore"):
             codes = np.minimum((np.abs(w) * (N_WIDTH_BINS / self._weight_scale)).astype(np.intp), N_WIDTH_BINS - 1)
@@ -793,6 +923,11 @@ class NetworkView(QWidget):
         for b in changed_bins:
             sel = np.flatnonzero(codes == b)
             self._bins[b].setData(lay.pair_x[sel].ravel(), lay.pair_y[sel].ravel())
+        self._raster.invalidate()
+
+    def _on_rebin_timer(self) -> None:
+        if self._layout is not None and self._snap is not None:
+            self._render_synapses(force=False)
 
     # ------------------------------------------------------------------ hit testing and hover
     def _hit_test(self, x: float, y: float) -> _Hit | None:
@@ -847,7 +982,17 @@ class NetworkView(QWidget):
             return None
         x, y = (view_point.x(), view_point.y()) if hasattr(view_point, "x") else view_point
         hit = self._hit_test(float(x), float(y))
-        self._hover = hit
+        if hit != self._hover:
+            self._hover = hit
+            self._mark_hover(hit)
+        if hit is None:
+            self._hide_tip()
+        else:
+            self._show_tip(self._tooltip_for(hit))
+        return hit
+
+    def _mark_hover(self, hit: _Hit | None) -> None:
+        """Outline the hovered node or bias, or darken the hovered synapse; emit the hovered node."""
         lay = self._layout
         if hit is None or hit.kind == "synapse":
             self._hover_rect.hide()
@@ -867,11 +1012,6 @@ class NetworkView(QWidget):
             self._syn_highlight.setData([x0, x1], [y0, y1])
         else:
             self._syn_highlight.setData([], [])
-        if hit is None:
-            self._hide_tip()
-        else:
-            self._show_tip(self._tooltip_for(hit))
-        return hit
 
     def _set_hover_node(self, layer: int, index: int) -> None:
         if (layer, index) != self._hover_node:
@@ -985,15 +1125,23 @@ class NetworkView(QWidget):
             ev.accept()
 
     def _on_leave(self) -> None:
-        self._hover = None
-        self._hover_rect.hide()
-        self._syn_highlight.setData([], [])
-        self._set_hover_node(-1, -1)
+        if self._hover is not None:
+            self._hover = None
+            self._mark_hover(None)
         self._hide_tip()
 
     def leaveEvent(self, ev) -> None:
         self._on_leave()
         super().leaveEvent(ev)
+
+    def eventFilter(self, obj, ev) -> bool:
+        if obj is self.graphics.viewport():
+            kind = ev.type()
+            if kind == QEvent.Type.MouseMove:
+                self._on_mouse_moved(self.graphics.mapToScene(ev.position().toPoint()))
+            elif kind == QEvent.Type.Leave:
+                self._on_leave()
+        return super().eventFilter(obj, ev)
 
     def _on_view_resized(self, *_args) -> None:
         if self._layout is not None and self._fitted:
@@ -1006,6 +1154,18 @@ class NetworkView(QWidget):
 
     def _on_transform_changed(self, *_args) -> None:
         self._update_label_visibility()
+        if self._layout is not None:
+            self._update_pens(1.0 / self._pixel_size())
+
+    def _update_pens(self, zoom: float) -> None:
+        """Line widths follow the node size on screen; a dense mesh gets more opaque as zooming spreads it out."""
+        lay = self._layout
+        width_scale = round(float(np.clip(lay.s * zoom / 44.0, 0.3, 1.0)), 2)
+        alpha = round(float(np.clip(self._base_alpha * zoom, self._base_alpha, 1.0)), 2)
+        if (width_scale, alpha) != self._pens_for:
+            self._pens_for = (width_scale, alpha)
+            self._apply_bin_pens(width_scale, self._antialias, alpha)
+            self._raster.invalidate()
 
     def _update_label_visibility(self) -> None:
         """Shorten or hide captions and labels that would overlap at the current zoom."""
@@ -1036,9 +1196,12 @@ class NetworkView(QWidget):
 
 # ---------------------------------------------------------------------- benchmark
 def _bench(hidden=(8, 8, 8, 8, 8, 8), n_features: int = 7, frames: int = 200, size=(900, 600)) -> float:
-    """Median milliseconds of :meth:`NetworkView.update_snapshot` with fresh training data every call.
+    """Time :meth:`NetworkView.update_snapshot` and the repaint, with new weights and maps on every frame.
 
-    Run ``python -m visualizer.ui.network_view``; prints the median update and repaint times.
+    Forty snapshots, one per training epoch (so every frame changes weights, maps and some synapse bins), are
+    drawn in turn, paced at 50 frames/s as the window does. Prints the median update, the median repaint (event
+    processing after the update) and the mean and worst GUI work per frame; returns the median update in ms.
+    Run ``QT_QPA_PLATFORM=offscreen python -m visualizer.ui.network_view``.
     """
     from PyQt6.QtWidgets import QApplication
 
@@ -1074,22 +1237,27 @@ def _bench(hidden=(8, 8, 8, 8, 8, 8), n_features: int = 7, frames: int = 200, si
     app.processEvents()
     view.update_snapshot(snaps[0])
     app.processEvents()
-    times, paints = [], []
+    updates, paints, totals = [], [], []
     for i in range(frames):
         t0 = time.perf_counter()
         view.update_snapshot(snaps[i % len(snaps)])
         t1 = time.perf_counter()
-        view.graphics.viewport().repaint()
+        app.processEvents()  # the repaint (and the dense re-bin timer) happen here, as in the window
         t2 = time.perf_counter()
-        times.append(t1 - t0)
+        updates.append(t1 - t0)
         paints.append(t2 - t1)
-    update_ms = 1000 * float(np.median(times))
-    paint_ms = 1000 * float(np.median(paints))
-    print(f"sizes {list(net.sizes)}: update_snapshot median {update_ms:.2f} ms, repaint median {paint_ms:.2f} ms")
+        totals.append(t2 - t0)
+        time.sleep(max(0.0, 0.02 - (time.perf_counter() - t0)))
+    update_ms = 1000 * float(np.median(updates))
+    print(
+        f"sizes {list(net.sizes)}: update_snapshot median {update_ms:.2f} ms, "
+        f"repaint median {1000 * np.median(paints):.2f} ms, "
+        f"all GUI work per frame mean {1000 * np.mean(totals):.2f} ms, max {1000 * np.max(totals):.1f} ms"
+    )
     view.close()
     return update_ms
 
 
 if __name__ == "__main__":
     _bench()
-    _bench(hidden=(64,) * 10, n_features=2, frames=50)
+    _bench(hidden=(64,) * 10, n_features=2, frames=100)
