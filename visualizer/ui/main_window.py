@@ -107,6 +107,10 @@ class MainWindow(QMainWindow):
         if settings is not None:
             self._restore_layout(settings)
 
+        # Keyboard focus starts on the network, so Space plays instead of typing into a control.
+        self.network_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.network_view.setFocus()
+
         self._timer = QTimer(self)
         self._timer.setInterval(FRAME_INTERVAL_MS)
         self._timer.timeout.connect(self._on_frame)
