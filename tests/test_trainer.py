@@ -560,11 +560,24 @@ def test_no_test_set_gives_nan_test_values():
     assert math.isfinite(tr) and math.isnan(te) and math.isnan(tem)
 
 
+@pytest.mark.parametrize("output", ["tanh", "sigmoid", "linear"])
+def test_two_class_outputs_are_scored_consistently(output):
+    """The accuracy must agree with the outputs: a linear output is trained on ±1 targets and thresholded at
+    0 (it used to get 0/1 targets with the threshold at 0, scoring a perfect fit at about 76 %)."""
+    ex = build(Config(dataset="gauss", output=output))
+    ex.trainer.run(100)
+    assert ex.trainer.history.last("test_metric") == 1.0
+    assert ex.trainer.history.last("train_metric") == 1.0
+
+
 def test_target_encoding_and_prediction():
     y = np.array([0, 1, 2, 1])
     np.testing.assert_array_equal(encode_targets(y, "classification", 3, "softmax"), np.eye(3)[y])
     np.testing.assert_array_equal(encode_targets(y[:2], "classification", 2, "tanh"), [[-1.0], [1.0]])
     np.testing.assert_array_equal(encode_targets(y[:2], "classification", 2, "sigmoid"), [[0.0], [1.0]])
+    np.testing.assert_array_equal(encode_targets(y[:2], "classification", 2, "linear"), [[-1.0], [1.0]])
+    np.testing.assert_array_equal(encode_targets(y, "classification", 3, "linear").argmax(axis=1), y)
+    np.testing.assert_array_equal(encode_targets(np.array([0.5, -2.0]), "regression", 0, "linear"), [[0.5], [-2.0]])
     np.testing.assert_array_equal(predict_classes(np.array([[-0.2], [0.3]]), "tanh"), [0, 1])
     np.testing.assert_array_equal(predict_classes(np.array([[0.4], [0.6]]), "sigmoid"), [0, 1])
     np.testing.assert_array_equal(predict_classes(np.array([[0.1, 0.7, 0.2]]), "softmax"), [1])

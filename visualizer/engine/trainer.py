@@ -106,8 +106,9 @@ def encode_targets(y: np.ndarray, task: str, n_classes: int, output: str) -> np.
     task : {"classification", "regression"}
     n_classes : int
     output : str
-        Output activation: softmax → one-hot; tanh → ±1; sigmoid → 0/1; with two classes and a tanh or sigmoid
-        output a single unit says "class 1", with more classes there is one unit per class.
+        Output activation: softmax → one-hot; tanh and linear → ±1 (Playground's labels, so that 0 separates
+        the classes, as :func:`predict_classes` assumes); sigmoid → 0/1. With two classes and a tanh, sigmoid
+        or linear output a single unit says "class 1", with more classes there is one unit per class.
 
     Returns
     -------
@@ -122,7 +123,7 @@ def encode_targets(y: np.ndarray, task: str, n_classes: int, output: str) -> np.
     else:
         T = np.zeros((idx.shape[0], n_classes))
         T[np.arange(idx.shape[0]), idx] = 1.0
-    if output == "tanh":
+    if output in ("tanh", "linear"):
         T = 2.0 * T - 1.0
     return T
 
