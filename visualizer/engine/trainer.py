@@ -334,14 +334,13 @@ class Trainer:
             self._layout(self._cursor)
         XbT, TbT = self._batches[self._batch_index]
         with np.errstate(all="ignore"):
-            ok = self._step(XbT, TbT)
-        if not ok:
-            return self._stopped(StopReason.DIVERGED)
-        self._batch_index += 1
-        self._cursor += XbT.shape[1]
-        if self._cursor >= self.n_train:
-            self._cursor = 0
-            return self._end_epoch()
+            if not self._step(XbT, TbT):
+                return self._stopped(StopReason.DIVERGED)
+            self._batch_index += 1
+            self._cursor += XbT.shape[1]
+            if self._cursor >= self.n_train:
+                self._cursor = 0
+                return self._end_epoch()
         return None
 
     def run_epoch(self) -> str | None:
@@ -357,8 +356,8 @@ class Trainer:
                     return self._stopped(StopReason.DIVERGED)
                 self._batch_index += 1
                 self._cursor += XbT.shape[1]
-        self._cursor = 0
-        return self._end_epoch()
+            self._cursor = 0
+            return self._end_epoch()
 
     def run(self, epochs: int) -> str | None:
         """Run up to ``epochs`` epochs; stop early at a stop reason, which is returned."""
@@ -389,19 +388,23 @@ class Trainer:
         The loss is the data loss without the regularization penalty (what Playground plots); the metric is
         accuracy (classification) or RMSE (regression).
         """
+        with np.errstate(all="ignore"):
+            return self._evaluate()
+
+    def _evaluate(self) -> tuple[float, float, float, float]:
+        """:meth:`evaluate` for callers that already silenced floating-point warnings."""
         net = self.net
         Xa_all, T_all = self._evaluation_set()
         n = self.Xa_train.shape[1]
-        with np.errstate(all="ignore"):
-            # One forward pass over the training and test columns together, then split (views).
-            O_all = self.outputs(Xa_all)
-            O, T = O_all[:n], T_all[:n]
-            tr, trm = net.data_loss(O, T), self._metric(O, T, self.y_train)
-            if Xa_all.shape[1] > n:
-                O, T = O_all[n:], T_all[n:]
-                te, tem = net.data_loss(O, T), self._metric(O, T, self.y_test)
-            else:
-                te = tem = math.nan
+        # One forward pass over the training and test columns together, then split (views).
+        O_all = self.outputs(Xa_all)
+        O, T = O_all[:n], T_all[:n]
+        tr, trm = net.data_loss(O, T), self._metric(O, T, self.y_train)
+        if Xa_all.shape[1] > n:
+            O, T = O_all[n:], T_all[n:]
+            te, tem = net.data_loss(O, T), self._metric(O, T, self.y_test)
+        else:
+            te = tem = math.nan
         return tr, te, trm, tem
 
     def _evaluation_set(self) -> tuple[np.ndarray, np.ndarray]:
@@ -414,8 +417,9 @@ class Trainer:
         return key[2], key[3]
 
     def _end_epoch(self) -> str | None:
+        """Record the finished epoch and check the stopping criteria (called under ``np.errstate``)."""
         self.epoch += 1
-        tr, te, trm, tem = self.evaluate()
+        tr, te, trm, tem = self._evaluate()
         prev_tr = self.history.last("train_loss")
         self.history.append(tr, te, trm, tem)
         if not math.isfinite(tr):
