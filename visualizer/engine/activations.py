@@ -8,6 +8,8 @@ Every function works in place on pre-allocated buffers so that a training step a
     multiplies ``delta`` in place by ``f'(z)``, expressed through the activation ``A = f(z)`` itself, as the
     tutorials do (``sigmoid_derivative(x) = x * (1 - x)`` where ``x`` is the neuron's output). ``tmp`` is a
     contiguous scratch buffer of ``delta``'s shape.
+``DERIVATIVE_FACTORS[name](A, out)``
+    writes ``f'(z)`` itself (through ``A``) into ``out``; ``None`` for linear.
 ``FORMULAS[name]``
     the human-readable formula shown in tooltips and the step-through view.
 
@@ -129,6 +131,31 @@ def _d_softmax(A: np.ndarray, delta: np.ndarray, tmp: np.ndarray) -> None:
     delta *= A
 
 
+# Derivative factors f'(z), expressed through the activation a = f(z), written into ``out``. The network uses
+# them to compute the factors of all hidden layers in one call on one contiguous block when the layers share
+# an activation, then only multiplies per layer (see Network._backward).
+
+
+def _f_sigmoid(A: np.ndarray, out: np.ndarray) -> None:
+    np.subtract(_K[A.dtype].one, A, out)
+    np.multiply(out, A, out)
+
+
+def _f_tanh(A: np.ndarray, out: np.ndarray) -> None:
+    np.multiply(A, A, out)
+    np.subtract(_K[A.dtype].one, out, out)
+
+
+def _f_relu(A: np.ndarray, out: np.ndarray) -> None:
+    np.heaviside(A, _K[A.dtype].zero, out)
+
+
+def _f_leaky_relu(A: np.ndarray, out: np.ndarray) -> None:
+    k = _K[A.dtype]
+    np.heaviside(A, k.zero, out)
+    np.maximum(out, k.slope, out=out)
+
+
 ACTIVATIONS = {
     "sigmoid": _sigmoid,
     "tanh": _tanh,
@@ -146,6 +173,16 @@ DERIVATIVES = {
     "linear": _d_linear,
     "softmax": _d_softmax,
 }
+
+DERIVATIVE_FACTORS = {
+    "sigmoid": _f_sigmoid,
+    "tanh": _f_tanh,
+    "relu": _f_relu,
+    "leaky_relu": _f_leaky_relu,
+    "linear": None,
+}
+"""``DERIVATIVE_FACTORS[name](A, out)`` writes ``f'(z)`` (through ``A = f(z)``) into ``out``, same values as
+:data:`DERIVATIVES` multiplies by; ``None`` where the factor is 1 (linear). Hidden activations only."""
 
 FORMULAS = {
     "sigmoid": "σ(z) = 1 / (1 + e^(−z)),  σ′ = σ·(1 − σ)",

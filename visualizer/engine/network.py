@@ -29,7 +29,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .activations import ACTIVATIONS, DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .activations import ACTIVATIONS, DERIVATIVE_FACTORS, DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .losses import CANONICAL_PAIRS, LOSSES, NEEDS_PROBABILITIES, OUTPUT_GRADIENTS
 
 _dot = getattr(np.dot, "_implementation", np.dot)
@@ -68,41 +68,56 @@ class _Buffers:
     only unpack them.
     """
 
-    __slots__ = ("A", "D", "DT", "H", "O", "T", "X", "bwd", "fwd", "inv_n", "n")
+    __slots__ = ("A", "D", "DT", "F_out", "F_src", "H", "O", "T", "X", "bwd", "factors", "fwd", "inv_n", "n")
 
     def __init__(self, net: Network, n: int):
         sizes = net.sizes
+        hidden = sizes[1:-1]
         self.n = n
         self.inv_n = np.array(1.0 / n if n else 0.0)  # 0-d: cheaper as a ufunc operand than a Python float
         # X: augmented input (n_in + 1, n) whose last row stays 1, used when callers hand plain inputs.
         self.X = np.ones((sizes[0] + 1, n))
-        # A[i]: augmented activation of hidden layer i, (h_i + 1, n), last row ones; H[i] = its first h_i rows,
-        # a contiguous block, so activations and their derivatives run on contiguous memory.
-        self.A = [np.ones((h + 1, n)) for h in sizes[1:-1]]
+        # All activations in one block: every hidden layer's augmented activation A[i], (h_i + 1, n) with a
+        # last row of ones, then the output O. H[i] = the first h_i rows of A[i]. Each is a contiguous slice,
+        # so activations and derivatives run on contiguous memory — and when the hidden layers share one
+        # activation, the derivative factors of all of them (and of the output, if it has the same
+        # activation) come from one call over the whole block.
+        offsets, off = [], 0
+        for h in hidden:
+            offsets.append(off)
+            off += h + 1
+        block = np.ones((off + sizes[-1], n))
+        self.A = [block[o : o + h + 1] for o, h in zip(offsets, hidden, strict=True)]
         self.H = [a[:-1] for a in self.A]
-        self.O = np.empty((sizes[-1], n))
+        self.O = block[off:]
         self.D = [np.empty((s, n)) for s in sizes[1:]]
         self.DT = [d.T for d in self.D]  # transposed views, built once (a copy to contiguous memory costs more)
         self.T = [np.empty((s, n)) for s in sizes[1:]]
+        # Derivative factors f'(z) in the same layout (block mode only, see Network._mode).
+        self.F_src = self.factors = self.F_out = None
+        F = [None] * len(hidden)
+        if net._mode == "block":
+            end = block.shape[0] if net._out_factor else off
+            self.F_src = block[:end]
+            self.factors = np.empty((end, n))
+            F = [self.factors[o : o + h] for o, h in zip(offsets, hidden, strict=True)]
+            if net._out_factor:
+                self.F_out = self.factors[off:]
         # Forward, hidden layer i: (Wᵀ block, output H[i], augmented output A[i], activation).
-        self.fwd = [(net._blocksT[i], self.H[i], self.A[i], net._act_fns[i]) for i in range(len(sizes) - 2)]
-        # Backward, weight layer i = L … 1: (its gradient block, A[i - 1], D[i], Dᵀ[i], W[i], D[i - 1],
-        # derivative of layer i - 1, H[i - 1], scratch T[i - 1]).
-        L = len(sizes) - 2
-        self.bwd = [
-            (
-                net._grad_blocks[i],
-                self.A[i - 1],
-                self.D[i],
-                self.DT[i],
-                net._blocks[i][:-1],
-                self.D[i - 1],
-                net._deriv_fns[i - 1],
-                self.H[i - 1],
-                self.T[i - 1],
-            )
-            for i in range(L, 0, -1)
-        ]
+        self.fwd = [(net._blocksT[i], self.H[i], self.A[i], net._act_fns[i]) for i in range(len(hidden))]
+        # Backward, weight layer i = L … 1: (its gradient block, A[i - 1], Dᵀ[i], W[i], D[i], D[i - 1], then
+        # what turns W[i]·D[i] into D[i - 1]: the factor F[i - 1] (block mode), nothing (linear), or the
+        # derivative function of layer i - 1 with H[i - 1] and scratch T[i - 1] (mixed activations)).
+        L = len(hidden)
+        bwd = []
+        for i in range(L, 0, -1):
+            ops = (net._grad_blocks[i], self.A[i - 1], self.DT[i], net._blocks[i][:-1], self.D[i], self.D[i - 1])
+            if net._mode == "block":
+                ops += (F[i - 1],)
+            elif net._mode == "mixed":
+                ops += (net._deriv_fns[i - 1], self.H[i - 1], self.T[i - 1])
+            bwd.append(ops)
+        self.bwd = bwd
 
 
 class Network:
@@ -203,6 +218,13 @@ class Network:
         self._out_fn = ACTIVATIONS[self.output]
         self._out_deriv = DERIVATIVES[self.output]
         self._canonical = (self.output, self.loss) in CANONICAL_PAIRS
+        # How backpropagation applies the hidden layers' derivatives: "block" — one activation for all hidden
+        # layers, factors computed in one call; "linear" — all linear, factor 1; "mixed" — one call per layer.
+        shared = self.activations[0] if len(set(self.activations)) == 1 else None
+        self._factor_fn = DERIVATIVE_FACTORS[shared] if shared else None
+        self._mode = "mixed" if shared is None else ("linear" if self._factor_fn is None else "block")
+        # The output's factor comes from the same call when the output has the hidden layers' activation.
+        self._out_factor = self._mode == "block" and not self._canonical and self.output == shared
         self._loss_grad = OUTPUT_GRADIENTS[self.loss]
         self._buffers: dict[int, _Buffers] = {}
         self.initialize(self.seed)
@@ -362,18 +384,35 @@ class Network:
         ``TT`` holds the targets in column layout, shape (n_out, n).
         """
         dot = _dot
+        mul = np.multiply
+        mode = self._mode
+        if mode == "block":
+            self._factor_fn(buf.F_src, buf.factors)
         delta = buf.D[-1]
         O = buf.O
         if self._canonical:
             np.subtract(O, TT, delta)
         else:
             self._loss_grad(O, TT, delta)
-            self._out_deriv(O, delta, buf.T[-1])
-        np.multiply(delta, buf.inv_n, delta)
-        for gblock, a, d, dT, W, d_prev, deriv, h, tmp in buf.bwd:
-            dot(a, dT, gblock)
-            dot(W, d, d_prev)
-            deriv(h, d_prev, tmp)
+            if buf.F_out is not None:
+                mul(delta, buf.F_out, delta)
+            else:
+                self._out_deriv(O, delta, buf.T[-1])
+        mul(delta, buf.inv_n, delta)
+        if mode == "block":
+            for gblock, a, dT, W, d, d_prev, f in buf.bwd:
+                dot(a, dT, gblock)
+                dot(W, d, d_prev)
+                mul(d_prev, f, d_prev)
+        elif mode == "linear":
+            for gblock, a, dT, W, d, d_prev in buf.bwd:
+                dot(a, dT, gblock)
+                dot(W, d, d_prev)
+        else:
+            for gblock, a, dT, W, d, d_prev, deriv, h, tmp in buf.bwd:
+                dot(a, dT, gblock)
+                dot(W, d, d_prev)
+                deriv(h, d_prev, tmp)
         dot(XaT, buf.DT[0], self._grad_blocks[0])
         if not self.bias:
             self.grad *= self.weight_mask
