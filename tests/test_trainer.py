@@ -137,6 +137,23 @@ def test_a_step_is_the_optimizer_update_of_the_exact_gradient(optimizer):
             np.testing.assert_allclose(b, W0[-1] - lr * g, rtol=1e-12, atol=1e-15)
 
 
+def test_learning_rate_and_regularization_change_mid_epoch():
+    """Between two mini-batch steps of one epoch: each step uses the rates set just before it."""
+    trainer = circle_trainer(batch_size=10)
+    net = trainer.net
+    for lr, l1, l2 in [(0.03, 0.0, 0.0), (0.5, 0.0, 0.1), (0.01, 0.02, 0.0), (0.2, 0.01, 0.05)]:
+        trainer.step_batch()
+        assert trainer.epoch == 0 and trainer._cursor > 0  # mid-epoch
+        trainer.learning_rate = lr
+        net.l1, net.l2 = l1, l2
+        XbT, TbT = trainer._batches[trainer._batch_index]  # the batch the next step will use
+        before = [W.copy() for W in net.weights] + [b.copy() for b in net.biases]
+        _, dW, db = net.gradients(XbT[:-1].T, TbT.T)
+        trainer.step_batch()
+        for p, p0, g in zip([*net.weights, *net.biases], before, dW + db, strict=True):
+            np.testing.assert_allclose(p, p0 - lr * g, rtol=1e-12, atol=1e-15)
+
+
 def test_learning_rate_zero_freezes_and_can_change_mid_epoch():
     trainer = circle_trainer()
     trainer.step_batch()
