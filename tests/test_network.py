@@ -51,6 +51,11 @@ def reference_forward(X, weights, biases, hidden, output):
         ({"output": "linear", "loss": "crossentropy"}, r"needs a sigmoid or softmax output"),
         ({"activation": ["tanh"]}, r"got 1 activations for 2 hidden layers"),
         ({"activation": ["tanh", "nope"]}, r"unknown activation 'nope'"),
+        ({"activation": None}, r"unknown activation None"),
+        ({"activation": 3}, r"unknown activation 3"),
+        ({"output": None}, r"unknown output activation None"),
+        ({"l1": "much"}, r"regularization rates must be numbers >= 0, got 'much'"),
+        ({"l2": None}, r"regularization rates must be numbers >= 0"),
         ({"l1": -0.1}, r"regularization rates must be >= 0"),
         ({"l2": -1}, r"regularization rates must be >= 0"),
     ],
@@ -69,9 +74,11 @@ def test_regularization_rates_are_validated_when_changed_live():
     assert net.l2 == 0.25
 
 
-@pytest.mark.parametrize("sizes", [[], [2], [2, 0, 1], [2, -3, 1], [0, 1], [2, 1.5, 1], [2, True, 1], [2, "4", 1]])
+@pytest.mark.parametrize(
+    "sizes", [[], [2], [2, 0, 1], [2, -3, 1], [0, 1], [2, 1.5, 1], [2, True, 1], [2, "4", 1], 3, None]
+)
 def test_bad_sizes_raise(sizes):
-    with pytest.raises(ValueError, match=r"(at least an input and an output|positive integers)"):
+    with pytest.raises(ValueError, match=r"(at least an input and an output|positive integers|sequence of layer)"):
         Network(sizes)
 
 

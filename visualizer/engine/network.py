@@ -48,6 +48,13 @@ def _check_name(kind: str, value: str, valid: Sequence[str]) -> str:
     return value
 
 
+def _rate(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"regularization rates must be numbers >= 0, got {value!r}") from None
+
+
 class _LiveList(list):
     """A list of live parameter views: ``lst[i] = array`` copies into the view instead of rebinding it."""
 
@@ -167,7 +174,10 @@ class Network:
         init: str = "playground",
         bias: bool = True,
     ):
-        sizes = tuple(sizes)
+        try:
+            sizes = tuple(sizes)
+        except TypeError:
+            raise ValueError(f"sizes must be a sequence of layer sizes such as [2, 4, 1], got {sizes!r}") from None
         if len(sizes) < 2:
             raise ValueError(f"a network needs at least an input and an output layer, got sizes {sizes}")
         for s in sizes:
@@ -179,7 +189,10 @@ class Network:
             _check_name("activation", activation, HIDDEN_ACTIVATIONS)
             acts = (activation,) * n_hidden
         else:
-            acts = tuple(activation)
+            try:
+                acts = tuple(activation)
+            except TypeError:
+                _check_name("activation", activation, HIDDEN_ACTIVATIONS)  # raises the usual ValueError
             if len(acts) != n_hidden:
                 raise ValueError(f"got {len(acts)} activations for {n_hidden} hidden layers")
             for a in acts:
@@ -237,7 +250,7 @@ class Network:
 
     @l1.setter
     def l1(self, value: float) -> None:
-        value = float(value)
+        value = _rate(value)
         if value < 0:
             raise ValueError("regularization rates must be >= 0")
         self._l1 = value
@@ -250,7 +263,7 @@ class Network:
 
     @l2.setter
     def l2(self, value: float) -> None:
-        value = float(value)
+        value = _rate(value)
         if value < 0:
             raise ValueError("regularization rates must be >= 0")
         self._l2 = value
