@@ -363,6 +363,25 @@ def test_copy_of_a_network_without_hidden_layers_or_biases():
     np.testing.assert_array_equal(twin.params, net.params)
 
 
+@pytest.mark.parametrize("how", ["pickle", "deepcopy", "copy"])
+def test_pickled_and_copied_networks_keep_live_views(how):
+    import copy
+    import pickle
+
+    net = Network([2, 4, 2, 1], activation=["relu", "tanh"], l2=0.01, seed=3, bias=False)
+    net.weights[0][0, 0] = 0.75
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    net.forward(X)  # scratch buffers exist: they must not be shared or stale either
+    twin = {"pickle": lambda n: pickle.loads(pickle.dumps(n)), "deepcopy": copy.deepcopy, "copy": copy.copy}[how](net)
+    assert twin.config() == net.config()
+    np.testing.assert_array_equal(twin.params, net.params)
+    np.testing.assert_array_equal(twin.forward(X), net.forward(X))
+    twin.weights[1][:] = 0.0  # edits reach the copy's forward pass, and only the copy's
+    assert np.shares_memory(twin.weights[1], twin.params)
+    np.testing.assert_allclose(twin.forward(X), np.tanh(np.zeros((6, 1)) + twin.biases[2]))
+    assert not np.array_equal(twin.forward(X), net.forward(X))
+
+
 def test_forward_all_and_pre_activations_agree_with_forward():
     net = Network([3, 6, 4, 2], activation=["relu", "sigmoid"], output="softmax", loss="crossentropy", seed=2)
     X = np.random.default_rng(3).normal(size=(7, 3))

@@ -320,6 +320,16 @@ class Network:
         net.params[:] = self.params
         return net
 
+    # Pickling and copy.copy/deepcopy: numpy does not keep views as views when it copies or pickles them, so
+    # the default protocol would give a network whose weights, biases and hot-path blocks are separate arrays
+    # — edits and training would silently stop reaching the forward pass. Rebuild from config + parameters.
+    def __getstate__(self) -> dict:
+        return {"config": self.config(), "params": self.params.copy()}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(**state["config"])
+        self.params[:] = state["params"]
+
     # ------------------------------------------------------------------ initialisation
     def initialize(self, seed: int | None = None) -> None:
         """(Re)draw all parameters from ``seed`` (default: this network's seed), in place."""
