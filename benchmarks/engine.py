@@ -115,6 +115,10 @@ class Ours:
     def epoch(self):
         self.trainer.run_epoch()
 
+    @property
+    def test_accuracy(self) -> float:
+        return self.trainer.history.last("test_metric")
+
 
 class Torch:
     name = "torch"
@@ -154,8 +158,8 @@ class Torch:
         with torch.no_grad():
             for X, T, y in ((self.Xtr, self.Ttr, self.ytr), (self.Xte, self.Tte, self.yte)):
                 o = model(X)
-                _loss = float(0.5 * ((o - T) ** 2).sum() / X.shape[0])
-                _acc = float(((o[:, 0] > 0).long() == y).double().mean())
+                self.loss = float(0.5 * ((o - T) ** 2).sum() / X.shape[0])
+                self.test_accuracy = float(((o[:, 0] > 0).long() == y).double().mean())  # test set last
 
 
 class Sklearn:
@@ -195,8 +199,8 @@ class Sklearn:
             clf.partial_fit(Xs[s : s + BATCH], ys[s : s + BATCH])
         for X, y in ((self.Xtr, self.ytr), (self.Xte, self.yte)):
             p = np.clip(clf.predict_proba(X)[:, 1], 1e-12, 1 - 1e-12)
-            _loss = -float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
-            _acc = float(np.mean((p > 0.5) == y))
+            self.loss = -float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+            self.test_accuracy = float(np.mean((p > 0.5) == y))  # test set last
 
 
 class Grid:
@@ -253,7 +257,7 @@ def build_contenders(data):
     for key, cls in (("torch_max", Torch), ("sklearn_max", Sklearn)):
         try:
             contenders[key] = cls(data, MAX_HIDDEN)
-        except ImportError as exc:
+        except (ImportError, OSError) as exc:  # not installed, or its native libraries fail to load
             missing[key] = str(exc)
     contenders["grid"] = Grid(data, MAX_HIDDEN)
     return contenders, missing
@@ -301,12 +305,15 @@ def main(argv=None) -> dict:
             return f"{label:<34}{'not installed':>14}"
         v = rates[key]
         last = f"{ours / med[key]:>10.1f}" if ratio else f"{'':>10}"
-        return f"{label:<34}{med[key]:>14,.0f}{min(v):>12,.0f}{max(v):>12,.0f}{last}"
+        acc = f"{100 * contenders[key].test_accuracy:>9.1f}%"
+        return f"{label:<34}{med[key]:>14,.0f}{min(v):>12,.0f}{max(v):>12,.0f}{last}{acc}"
 
     print(f"NN Visualizer engine benchmark — {rounds} interleaved rounds, {slice_s:.2f} s per contender per round")
     print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, {platform.machine()}")
     print()
-    print(f"{'steps/s (batch 10, circle, 250 pts)':<34}{'median':>14}{'min':>12}{'max':>12}{'ours ÷':>10}")
+    print(
+        f"{'steps/s (batch 10, circle, 250 pts)':<34}{'median':>14}{'min':>12}{'max':>12}{'ours ÷':>10}{'test acc':>10}"
+    )
     print(row("ours, max network (6 × 8 tanh)", "ours_max", ratio=False))
     print(row("ours, default network (4, 2)", "ours_default", ratio=False))
     print(row("PyTorch, max network", "torch_max"))
@@ -316,6 +323,7 @@ def main(argv=None) -> dict:
     print(f"ours, max network: {ours / steps_per_epoch:,.0f} epochs/s ({steps_per_epoch} steps + evaluation each)")
     for key, why in missing.items():
         print(f"{key}: skipped ({why})")
+    print("test acc: accuracy on the 250 test points after the last epoch (every contender really learns)")
     print("targets (2 cores): torch_ratio >= 6, sklearn_ratio >= 25, grid_ms <= 4")
 
     result = {
