@@ -69,6 +69,7 @@ def main() -> None:
             draw_times.append(t1 - t0)
             frame_at.append(t1)
 
+    win._on_frame = timed_frame  # both the frame timer and snapshot arrival call it through the attribute
     win._timer.timeout.disconnect()
     win._timer.timeout.connect(timed_frame)
     # wait for the first snapshot, then train while drawing

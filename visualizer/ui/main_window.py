@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._drawn_at = deque(maxlen=120)
         self._last_snap: Snapshot | None = None
         self._task = None
+        self._closing = False
 
         # --- views
         self.network_view = NetworkView()
@@ -111,10 +112,12 @@ class MainWindow(QMainWindow):
         self.network_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.network_view.setFocus()
 
+        # One frame per new snapshot, at most one per FRAME_INTERVAL_MS: drawn as soon as it arrives if the last
+        # frame is old enough, else when the interval is up (a periodic timer would add up to a tick of latency).
         self._timer = QTimer(self)
-        self._timer.setInterval(FRAME_INTERVAL_MS)
+        self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_frame)
-        self._timer.start()
+        self._last_frame = 0.0
         self.controller.start()
 
     # ------------------------------------------------------------------ construction
@@ -217,6 +220,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         c = self.controller
+        c.sigSnapshot.connect(self._on_snapshot_arrived)
         c.sigRunningChanged.connect(self._on_running_changed)
         c.sigStopped.connect(self._on_stopped)
         c.sigError.connect(self._on_error)
@@ -279,9 +283,19 @@ class MainWindow(QMainWindow):
         self.hyper_toolbar.set_config(self._config)
 
     # ------------------------------------------------------------------ drawing
+    def _on_snapshot_arrived(self, _snap: Snapshot) -> None:
+        if self._timer.isActive() or self._closing:
+            return
+        wait_ms = FRAME_INTERVAL_MS - (time.perf_counter() - self._last_frame) * 1000.0
+        if wait_ms <= 0:
+            self._on_frame()
+        else:
+            self._timer.start(math.ceil(wait_ms))
+
     def _on_frame(self) -> None:
         snap = self.controller.latest
-        if snap is not None and snap.serial > self._drawn_serial:
+        if snap is not None and snap.serial > self._drawn_serial and not self._closing:
+            self._last_frame = time.perf_counter()
             self.controller.set_gui_busy(True)
             try:
                 self.draw(snap)
@@ -422,6 +436,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop drawing and the training thread (idempotent)."""
+        self._closing = True
         self._timer.stop()
         self.controller.shutdown(1000)
 
