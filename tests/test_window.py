@@ -235,3 +235,30 @@ def test_every_control_has_a_tooltip(window):
             if not w.toolTip() and not (w.parent() and w.parent().toolTip()):
                 missing.append(f"{type(w).__name__} {w.objectName() or getattr(w, 'text', lambda: '')()}")
     assert not missing, missing
+
+
+def test_network_drawn_inside_the_window_matches_the_view_alone(qtbot):
+    """Synapses are cached as an image in device pixels; inside the window the view sits at an offset in the
+    window's backing store, which once clipped away every synapse right of (view width) window pixels."""
+    from visualizer.engine.features import FEATURES
+
+    win = MainWindow(Config(features=tuple(FEATURES), hidden=(8, 8, 8, 8, 8, 8)), use_settings=False)
+    qtbot.addWidget(win)
+    win.resize(1500, 900)
+    win.show()
+    try:
+        snap = wait_snapshot(qtbot, win, lambda s: True)
+        wait_drawn(qtbot, win, snap)
+        view = win.network_view
+        alone = view.grab().toImage()
+        top_left = view.mapTo(win, view.rect().topLeft())
+        inside = win.grab().toImage().copy(top_left.x(), top_left.y(), view.width(), view.height())
+        a = np.frombuffer(alone.convertToFormat(alone.Format.Format_RGB32).constBits().asstring(
+            alone.sizeInBytes()), np.uint8).reshape(alone.height(), -1, 4)[:, : view.width(), :3].astype(int)
+        b = np.frombuffer(inside.convertToFormat(inside.Format.Format_RGB32).constBits().asstring(
+            inside.sizeInBytes()), np.uint8).reshape(inside.height(), -1, 4)[:, : view.width(), :3].astype(int)
+        assert a.shape == b.shape
+        differing = np.mean(np.abs(a - b).sum(axis=2) > 60)
+        assert differing < 0.01, f"{differing:.1%} of the pixels differ"
+    finally:
+        win.shutdown()

@@ -49,7 +49,7 @@ from itertools import pairwise, zip_longest
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QEvent, QRectF, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QBrush,
     QColor,
@@ -238,7 +238,12 @@ class _SynapseRaster(pg.GraphicsObject):
         t = p.deviceTransform()
         dpr = device.devicePixelRatioF()
         area = t.mapRect(self._rect).toAlignedRect()
-        area = area.intersected(QRect(0, 0, int(device.width() * dpr), int(device.height() * dpr)))
+        # The device transform = world transform × redirection (the viewport's offset inside the window's backing
+        # store, and the pixel ratio): map the viewport's own rectangle through the redirection to clip.
+        world_inverse, ok = p.worldTransform().inverted()
+        redirection = world_inverse * t if ok else QTransform()
+        visible = redirection.mapRect(QRectF(0, 0, device.width(), device.height())).toAlignedRect()
+        area = area.intersected(visible)
         if area.isEmpty():
             return
         key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), area.x(), area.y(), area.width(), area.height())
@@ -274,10 +279,13 @@ class _SynapseRaster(pg.GraphicsObject):
                             painter.drawLines(*segments.drawargs())
             painter.end()
             self._image, self._key = image, key
-        p.save()
-        p.resetTransform()
-        p.drawImage(QPointF(area.x() / dpr, area.y() / dpr), self._image)
-        p.restore()
+        # Draw back through the inverse of the device transform, not with resetTransform(): when a parent renders
+        # this view (QWidget.grab of the main window) the painter carries a redirection offset that
+        # resetTransform() would apply twice.
+        inverse, ok = t.inverted()
+        if ok:
+            target = inverse.mapRect(QRectF(area))
+            p.drawImage(target, self._image, QRectF(0, 0, self._image.width(), self._image.height()))
 
 
 class _ValueEditor(QDialog):
