@@ -62,9 +62,11 @@ def test_training_changes_the_drawing(qtbot, window):
     after = synapse_data(window)
     assert len(after) == len(synapses_before)
     assert any(a.shape != b.shape or not np.array_equal(a, b) for a, b in zip(after, synapses_before, strict=True))
-    # the loss view plotted the history
+    # the loss view plotted the history, and the network's health
     x, y = window.loss_view.curve_data()
     assert len(x) >= 30 and np.all(np.isfinite(y))
+    assert len(later.stats["grad_norm"]) == len(later.sizes) - 1
+    assert window.loss_view.health.text().startswith("Gradient size by layer")
 
 
 def test_learning_rate_applies_without_reset(qtbot, window):

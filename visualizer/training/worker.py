@@ -310,6 +310,7 @@ class TrainingWorker(QObject):
             steps_per_s=steps_per_s,
             epochs_per_s=epochs_per_s,
             learning_rate=trainer.learning_rate,
+            stats=trainer.statistics(),
             dataset=exp.dataset,
             config=self._config,
         )

@@ -31,7 +31,7 @@ from ..training.snapshot import Snapshot
 MAX_RATE = 10.0
 """Redraws per second while training runs."""
 
-TRAIN_COLOR = "#9a9a9a"
+TRAIN_COLOR = "#8c8c8c"
 TEST_COLOR = "#1f1f1f"
 
 
@@ -52,6 +52,21 @@ def _fmt(value: float, percent: bool = False) -> str:
     return f"{100 * value:.1f} %" if percent else f"{value:.4f}"
 
 
+def health_text(stats: dict) -> str:
+    """One line on the network's health from :meth:`Trainer.statistics` (empty without statistics)."""
+    if not stats or not stats.get("grad_norm"):
+        return ""
+    norms = " · ".join(f"{g:.2g}" for g in stats["grad_norm"])
+    parts = [f"Gradient size by layer: {norms}"]
+    saturated = stats.get("saturated") or []
+    if any(saturated):
+        parts.append(f"saturated {100 * max(saturated):.0f} %")
+    dead = stats.get("dead") or []
+    if any(dead):
+        parts.append(f"dead ReLUs {100 * max(dead):.0f} %")
+    return "   ".join(parts)
+
+
 class LossView(QWidget):
     """Training and test loss, and accuracy or RMSE, per epoch."""
 
@@ -60,6 +75,14 @@ class LossView(QWidget):
         self.summary = QLabel("Test loss –   Training loss –")
         self.summary.setToolTip("Loss on the held-out test data and on the training data after the last epoch.")
         self.summary.setStyleSheet("font-size: 11pt; color: #222; padding: 2px 4px;")
+        self.health = QLabel("")
+        self.health.setWordWrap(True)
+        self.health.setStyleSheet("font-size: 9pt; color: #555; padding: 0 4px 2px 4px;")
+        self.health.setToolTip(
+            "Network health after the last step. Gradient size per weight layer (inputs → output): tiny values\n"
+            "in the first layers mean vanishing gradients. Saturated: tanh/sigmoid outputs stuck near their\n"
+            "limits, where they learn slowly. Dead: ReLU units that output 0 for every training point."
+        )
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.loss_plot = self.graphics.addPlot(row=0, col=0)
@@ -89,6 +112,7 @@ class LossView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.summary)
+        layout.addWidget(self.health)
         layout.addWidget(self.graphics)
         self.setToolTip("Loss per epoch: training (grey) and test (dark). Below: accuracy or RMSE.")
         self._n = -1
@@ -181,6 +205,7 @@ class LossView(QWidget):
         self._fit_metric_range(snap)
         pct = snap.task == "classification"
         label = "accuracy" if pct else "RMSE"
+        self.health.setText(health_text(snap.stats))
         self.summary.setText(
             f"Test loss <b>{_fmt(snap.last('test_loss'))}</b> &nbsp; Training loss <b>{_fmt(snap.last('train_loss'))}"
             f"</b> &nbsp; Test {label} <b>{_fmt(snap.last('test_metric'), pct)}</b>"
