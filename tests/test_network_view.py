@@ -17,22 +17,7 @@ from visualizer.ui.network_view import N_WIDTH_BINS, NetworkView
 
 def make_snapshot(hidden=(4, 2), generation=1, features=("x1", "x2"), **config) -> Snapshot:
     exp = build(Config(hidden=tuple(hidden), features=features, **config), grid_resolution=40)
-    net = exp.network
-    return Snapshot(
-        serial=1,
-        generation=generation,
-        epoch=0,
-        steps=0,
-        sizes=net.sizes,
-        activations=net.activations,
-        output=net.output,
-        loss_name=net.loss,
-        feature_names=exp.features,
-        weights=tuple(w.copy() for w in net.weights),
-        biases=tuple(b.copy() for b in net.biases),
-        grid=exp.grid.evaluate(net),
-        history={},
-    )
+    return Snapshot.of(exp, generation=generation)
 
 
 def with_(snap: Snapshot, **changes) -> Snapshot:

@@ -81,6 +81,35 @@ class Snapshot:
     dataset: object = None
     config: object = None
 
+    @classmethod
+    def of(cls, experiment, serial: int = 1, generation: int = 1, **extra) -> Snapshot:
+        """Snapshot an :class:`~visualizer.engine.experiment.Experiment` (copies of its live arrays, a fresh grid
+        pass, read-only history); ``extra`` sets the remaining fields (running, speeds, …)."""
+        net, trainer = experiment.network, experiment.trainer
+        fields = {
+            "serial": serial,
+            "generation": generation,
+            "epoch": trainer.epoch,
+            "steps": trainer.steps,
+            "sizes": net.sizes,
+            "activations": net.activations,
+            "output": net.output,
+            "loss_name": net.loss,
+            "feature_names": experiment.features,
+            "weights": tuple(w.copy() for w in net.weights),
+            "biases": tuple(b.copy() for b in net.biases),
+            "grid": experiment.grid.evaluate(net) if experiment.grid is not None else None,
+            "history": trainer.history.view(),
+            "task": trainer.task,
+            "n_classes": trainer.n_classes,
+            "stop_reason": trainer.stop_reason,
+            "learning_rate": trainer.learning_rate,
+            "dataset": experiment.dataset,
+            "config": experiment.config,
+        }
+        fields.update(extra)
+        return cls(**fields)
+
     def __repr__(self) -> str:
         return (
             f"Snapshot(serial={self.serial}, generation={self.generation}, epoch={self.epoch}, steps={self.steps}, "

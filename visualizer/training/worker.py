@@ -286,32 +286,16 @@ class TrainingWorker(QObject):
     def snapshot(self) -> Snapshot:
         """A copy of the current state (worker thread only)."""
         exp = self._exp
-        net, trainer = exp.network, exp.trainer
         self._serial += 1
         steps_per_s, epochs_per_s = self._rates()
-        return Snapshot(
+        return Snapshot.of(
+            exp,
             serial=self._serial,
             generation=self._generation,
-            epoch=trainer.epoch,
-            steps=trainer.steps,
-            sizes=net.sizes,
-            activations=net.activations,
-            output=net.output,
-            loss_name=net.loss,
-            feature_names=exp.features,
-            weights=tuple(w.copy() for w in net.weights),
-            biases=tuple(b.copy() for b in net.biases),
-            grid=exp.grid.evaluate(net) if exp.grid is not None else None,
-            history=trainer.history.view(),
-            task=trainer.task,
-            n_classes=trainer.n_classes,
             running=self._running.is_set(),
-            stop_reason=trainer.stop_reason,
             steps_per_s=steps_per_s,
             epochs_per_s=epochs_per_s,
-            learning_rate=trainer.learning_rate,
-            stats=trainer.statistics(),
-            dataset=exp.dataset,
+            stats=exp.trainer.statistics(),
             config=self._config,
         )
 

@@ -1222,23 +1222,7 @@ def _bench(hidden=(8, 8, 8, 8, 8, 8), n_features: int = 7, frames: int = 200, si
     snaps = []
     for i in range(40):
         exp.trainer.run_epoch()
-        snaps.append(
-            Snapshot(
-                serial=i + 1,
-                generation=1,
-                epoch=i,
-                steps=0,
-                sizes=net.sizes,
-                activations=net.activations,
-                output=net.output,
-                loss_name=net.loss,
-                feature_names=exp.features,
-                weights=tuple(w.copy() for w in net.weights),
-                biases=tuple(b.copy() for b in net.biases),
-                grid=exp.grid.evaluate(net),
-                history={},
-            )
-        )
+        snaps.append(Snapshot.of(exp, serial=i + 1))
     view = NetworkView()
     view.resize(*size)
     view.show()
