@@ -33,12 +33,19 @@ def _layers(text: str) -> tuple[int, ...]:
     return hidden
 
 
-def _positive_float(text: str) -> float:
+def _float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or value != value or value == float("inf"):
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = _float(text)
+    if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return value
 
@@ -61,10 +68,7 @@ def _positive_int(text: str) -> int:
 
 
 def _noise(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    value = _float(text)
     if not 0 <= value <= 50:
         raise argparse.ArgumentTypeError("noise is a percentage from 0 to 50")
     return value
