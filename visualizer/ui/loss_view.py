@@ -115,6 +115,9 @@ class LossView(QWidget):
         layout.addWidget(self.health)
         layout.addWidget(self.graphics)
         self.setToolTip("Loss per epoch: training (grey) and test (dark). Below: accuracy or RMSE.")
+        self.loss_plot.setXRange(0, 10, padding=0.02)
+        self.loss_plot.setYRange(0, 1, padding=0.02)
+        self.metric_plot.setYRange(0, 1, padding=0.02)
         self._n = -1
         self._history_id = None
         self._x_max = 0.0
@@ -183,6 +186,7 @@ class LossView(QWidget):
                 curve.setData([], [])
             self._x_max = 0.0
             self._y_range = None
+            self.loss_plot.setXRange(0, 10, padding=0.02)
             self.summary.setText("Test loss –   Training loss –")
             return
         x_max = nice_ceiling(max(n, 1))
