@@ -166,6 +166,8 @@ def _application():
     from .paths import resource
 
     pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background="w", foreground="#333")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        _quiet_offscreen_warnings()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("NN Visualizer")
     app.setOrganizationName("nn-visualizer")
@@ -174,6 +176,18 @@ def _application():
     with contextlib.suppress(FileNotFoundError):
         app.setWindowIcon(QIcon(str(resource("icon.png"))))
     return app
+
+
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform cannot resize native windows for dock widgets and says so on every start;
+    that is expected there, so drop that one message and pass every other one on."""
+    from PyQt6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def _run(config, size, use_settings: bool) -> int:
