@@ -386,13 +386,16 @@ def _gen_spiral(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndar
     return np.concatenate(parts_p), np.concatenate(parts_l)
 
 
-def _gen_reg_plane(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+def _regression_points(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, ...]:
+    """Playground's regression sampling: points uniform in [−6, 6]², and the noise offsets of the point at
+    which the target is read, uniform in [−6, 6]² times ``noise``. Returns ``x, y, noise_x, noise_y``."""
     radius = 6.0
-    u = rng.random((n, 4))
-    x = _uniform(u[:, 0], -radius, radius)
-    y = _uniform(u[:, 1], -radius, radius)
-    noise_x = _uniform(u[:, 2], -radius, radius) * noise
-    noise_y = _uniform(u[:, 3], -radius, radius) * noise
+    u = _uniform(rng.random((n, 4)), -radius, radius)
+    return u[:, 0], u[:, 1], u[:, 2] * noise, u[:, 3] * noise
+
+
+def _gen_reg_plane(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    x, y, noise_x, noise_y = _regression_points(rng, n, noise)
     # labelScale: linear [-10, 10] -> [-1, 1], and like Playground's d3 scale NOT clamped: near the corners
     # x + y reaches +-12, so targets lie in [-1.2, 1.2] at noise 0 (and up to +-1.8 at noise 0.5).
     target = ((x + noise_x) + (y + noise_y)) / 10.0
@@ -423,12 +426,7 @@ def _reg_gauss_target(px: np.ndarray, py: np.ndarray) -> np.ndarray:
 
 
 def _gen_reg_gauss(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
-    radius = 6.0
-    u = rng.random((n, 4))
-    x = _uniform(u[:, 0], -radius, radius)
-    y = _uniform(u[:, 1], -radius, radius)
-    noise_x = _uniform(u[:, 2], -radius, radius) * noise
-    noise_y = _uniform(u[:, 3], -radius, radius) * noise
+    x, y, noise_x, noise_y = _regression_points(rng, n, noise)
     return np.column_stack([x, y]), _reg_gauss_target(x + noise_x, y + noise_y)
 
 
