@@ -60,10 +60,10 @@ def health_text(stats: dict) -> str:
     parts = [f"Gradient size by layer: {norms}"]
     saturated = stats.get("saturated") or []
     if any(saturated):
-        parts.append(f"saturated {100 * max(saturated):.0f} %")
+        parts.append(f"saturated: up to {100 * max(saturated):.0f} % of a layer")
     dead = stats.get("dead") or []
     if any(dead):
-        parts.append(f"dead ReLUs {100 * max(dead):.0f} %")
+        parts.append(f"dead ReLUs: up to {100 * max(dead):.0f} % of a layer")
     return "   ".join(parts)
 
 
