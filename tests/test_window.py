@@ -264,3 +264,22 @@ def test_network_drawn_inside_the_window_matches_the_view_alone(qtbot):
         assert differing < 0.01, f"{differing:.1%} of the pixels differ"
     finally:
         win.shutdown()
+
+
+def test_a_rejected_configuration_keeps_the_running_network(qtbot, window, monkeypatch):
+    first = wait_snapshot(qtbot, window, lambda s: True)
+    import visualizer.training.worker as worker_module
+
+    def refuse(config, dataset=None):
+        raise ValueError("refused for the test")
+
+    monkeypatch.setattr(worker_module, "build", refuse)
+    with qtbot.waitSignal(window.controller.sigError, timeout=TIMEOUT):
+        window._on_config_edit({"hidden": (3, 3)})
+    assert window.config.hidden == first.config.hidden == (4, 2)
+    assert window.data_panel.layers.text() == "4, 2"
+    assert "refused" in window.statusBar().currentMessage()
+    monkeypatch.undo()
+    window._on_config_edit({"hidden": (3,)})
+    snap = wait_snapshot(qtbot, window, lambda s: s.sizes == (2, 3, 1))
+    assert snap.generation > first.generation

@@ -105,6 +105,11 @@ class TrainingController(QObject):
         self._config = config
         self._worker.submit("config", config)
 
+    def forget_pending_config(self) -> None:
+        """After the worker rejected a configuration: take back the one it is running (from the newest snapshot)."""
+        if self.latest is not None and self.latest.config is not None:
+            self._config = self.latest.config
+
     def set_data(self, config: Config, dataset) -> None:
         """Train on a given data set (user data) with ``config``; rebuilds."""
         self._config = config

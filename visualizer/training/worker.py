@@ -34,7 +34,7 @@ from collections import deque
 
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
-from ..engine.experiment import LIVE_FIELDS, Config, Experiment, build
+from ..engine.experiment import DATA_FIELDS, LIVE_FIELDS, Config, Experiment, build
 from ..engine.trainer import StopReason
 from .snapshot import Snapshot
 
@@ -234,8 +234,7 @@ class TrainingWorker(QObject):
             self._set_config(config)
         elif command == "data":
             config, dataset = args
-            self._config, self._dataset = config, dataset
-            self._rebuild()
+            self._rebuild(config, dataset)
         elif command == "edit_weight":
             layer, i, j, value = args
             exp.network.weights[layer][i, j] = float(value)
@@ -254,19 +253,15 @@ class TrainingWorker(QObject):
             self._exp.apply_live(config)
             self._config = config
         else:
-            if changed & {"dataset", "noise", "train_fraction", "data_seed", "n_classes"}:
-                self._dataset = None  # generate new data
-            self._config = config
-            self._rebuild()
+            new_data = changed & DATA_FIELDS
+            self._rebuild(config, None if new_data else self._dataset)
 
-    def _rebuild(self) -> None:
-        was_running = self._running.is_set()
-        exp = build(self._config, self._dataset)
-        self._exp = exp
+    def _rebuild(self, config: Config, dataset) -> None:
+        """Build a new experiment; on failure (ValueError) the running one stays as it was."""
+        self._exp = build(config, dataset)
+        self._config, self._dataset = config, dataset
         self._generation += 1
         self._speed.clear()
-        if was_running:
-            self._running.set()
 
     def _maybe_snapshot(self) -> None:
         if self._snapshot_wanted.is_set() and self._dirty:

@@ -356,6 +356,11 @@ class MainWindow(QMainWindow):
 
     def _on_error(self, message: str) -> None:
         self.statusBar().showMessage(message.strip().splitlines()[-1], 10000)
+        # the worker kept its running experiment: show its settings again
+        self.controller.forget_pending_config()
+        self._config = self.controller.config
+        self.data_panel.set_config(self._config)
+        self.hyper_toolbar.set_config(self._config)
 
     def _on_save_screenshot(self) -> None:
         from PyQt6.QtWidgets import QFileDialog
