@@ -49,10 +49,14 @@ def _check_name(kind: str, value: str, valid: Sequence[str]) -> str:
 
 
 def _rate(value) -> float:
+    """A regularization rate as a float; anything else, or a negative rate, raises ValueError."""
     try:
-        return float(value)
+        rate = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"regularization rates must be numbers >= 0, got {value!r}") from None
+    if rate < 0:
+        raise ValueError("regularization rates must be >= 0")
+    return rate
 
 
 class _LiveList(list):
@@ -250,10 +254,7 @@ class Network:
 
     @l1.setter
     def l1(self, value: float) -> None:
-        value = _rate(value)
-        if value < 0:
-            raise ValueError("regularization rates must be >= 0")
-        self._l1 = value
+        self._l1 = _rate(value)
         self._l1_mask = None  # weight mask × rate, rebuilt on the next step that needs it
 
     @property
@@ -263,10 +264,7 @@ class Network:
 
     @l2.setter
     def l2(self, value: float) -> None:
-        value = _rate(value)
-        if value < 0:
-            raise ValueError("regularization rates must be >= 0")
-        self._l2 = value
+        self._l2 = _rate(value)
         self._l2_mask = None
 
     # ------------------------------------------------------------------ structure
