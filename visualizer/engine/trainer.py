@@ -202,6 +202,10 @@ class Trainer:
         self.T_test = np.ascontiguousarray(encode_targets(self.y_test, task, self.n_classes, network.output).T)
         if self.T_train.shape[1] != Xtr.shape[1] or self.T_test.shape[1] != Xte.shape[1]:
             raise ValueError("inputs and labels have different numbers of rows")
+        # Training then test columns in one array (and targets in row layout), so that the per-epoch evaluation
+        # is one forward pass; the data never change during a trainer's life.
+        self._Xa_all = np.ascontiguousarray(np.concatenate([Xtr, Xte], axis=1))
+        self._T_all = np.concatenate([self.T_train, self.T_test], axis=1).T
         self._perm = np.arange(Xtr.shape[1])
         self._batches: list[tuple[np.ndarray, np.ndarray]] = []
         self._batch_index = 0
@@ -213,7 +217,6 @@ class Trainer:
         self._backup = np.empty_like(network.params)
         self._tmp = np.empty_like(network.params)
         self._zeros = np.zeros_like(network.params)
-        self._eval_key: tuple | None = None
         self.reset_progress()
 
     # ------------------------------------------------------------------ settings that may change live
@@ -394,7 +397,7 @@ class Trainer:
     def _evaluate(self) -> tuple[float, float, float, float]:
         """:meth:`evaluate` for callers that already silenced floating-point warnings."""
         net = self.net
-        Xa_all, T_all = self._evaluation_set()
+        Xa_all, T_all = self._Xa_all, self._T_all
         n = self.Xa_train.shape[1]
         # One forward pass over the training and test columns together, then split (views).
         O_all = self.outputs(Xa_all)
@@ -406,15 +409,6 @@ class Trainer:
         else:
             te = tem = math.nan
         return tr, te, trm, tem
-
-    def _evaluation_set(self) -> tuple[np.ndarray, np.ndarray]:
-        """Training then test inputs, column layout, in one array; targets in row layout. Cached per data."""
-        key = self._eval_key
-        if key is None or key[0] is not self.Xa_train or key[1] is not self.Xa_test:
-            Xa_all = np.ascontiguousarray(np.concatenate([self.Xa_train, self.Xa_test], axis=1))
-            T_all = np.concatenate([self.T_train, self.T_test], axis=1).T
-            key = self._eval_key = (self.Xa_train, self.Xa_test, Xa_all, T_all)
-        return key[2], key[3]
 
     def _end_epoch(self) -> str | None:
         """Record the finished epoch and check the stopping criteria (called under ``np.errstate``)."""
