@@ -240,6 +240,11 @@ class Trainer:
         self._batch_size = value
 
     @property
+    def mid_epoch(self) -> bool:
+        """Whether single mini-batch steps have begun an epoch that is not finished yet."""
+        return self._cursor != 0
+
+    @property
     def n_train(self) -> int:
         return self.Xa_train.shape[1]
 

@@ -165,7 +165,7 @@ class TrainingWorker(QObject):
                 gui_idle.wait(0.1)  # let the frame finish without fighting it for the GIL
             if trainer.n_train // max(trainer.batch_size, 1) > 64 and self._epoch_is_slow():
                 reason = self._train_batches(deadline)
-                if reason is None and trainer._cursor != 0:
+                if reason is None and trainer.mid_epoch:
                     break  # epoch continues next slice; keeps pause and commands responsive
             else:
                 reason = trainer.run_epoch()
@@ -188,7 +188,7 @@ class TrainingWorker(QObject):
         trainer = self._exp.trainer
         while True:
             reason = trainer.step_batch()
-            if reason or trainer._cursor == 0:
+            if reason or not trainer.mid_epoch:
                 return reason
             if time.perf_counter() >= deadline or not self._running.is_set() or self._quit.is_set():
                 return None
