@@ -35,7 +35,6 @@ from collections import deque
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from ..engine.experiment import DATA_FIELDS, LIVE_FIELDS, Config, Experiment, build
-from ..engine.trainer import StopReason
 from .snapshot import Snapshot
 
 
@@ -294,5 +293,3 @@ class TrainingWorker(QObject):
             config=self._config,
         )
 
-
-__all__ = ["StopReason", "TrainingWorker"]

@@ -290,6 +290,15 @@ class DataPanel(QWidget):
         if hidden != self._config.hidden:
             self._emit(hidden=hidden)
 
+    def change_neuron_count(self, hidden_index: int, delta: int) -> None:
+        hidden = list(self._config.hidden)
+        if not 0 <= hidden_index < len(hidden):
+            return
+        count = min(MAX_NEURONS, max(1, hidden[hidden_index] + delta))
+        if count != hidden[hidden_index]:
+            hidden[hidden_index] = count
+            self._emit(hidden=tuple(hidden))
+
     def change_layer_count(self, delta: int) -> None:
         hidden = list(self._config.hidden)
         if delta > 0 and len(hidden) < MAX_HIDDEN_LAYERS:

@@ -31,7 +31,7 @@ from ..engine.experiment import Config
 from ..training.controller import TrainingController
 from ..training.snapshot import Snapshot
 from .boundary_view import BoundaryView
-from .controls import MAX_HIDDEN_LAYERS, MAX_NEURONS, DataPanel, DisplayPanel, HyperToolbar
+from .controls import DataPanel, DisplayPanel, HyperToolbar
 from .loss_view import LossView
 from .network_view import NetworkView
 
@@ -72,8 +72,6 @@ class MainWindow(QMainWindow):
         self.controller = TrainingController(config, parent=self)
         self._drawn_serial = 0
         self._drawn_at = deque(maxlen=120)
-        self._last_snap: Snapshot | None = None
-        self._task = None
         self._closing = False
 
         # --- views
@@ -232,7 +230,7 @@ class MainWindow(QMainWindow):
         nv.sigNodeHovered.connect(self.boundary_view.show_neuron)
         nv.sigWeightEdited.connect(c.edit_weight)
         nv.sigBiasEdited.connect(c.edit_bias)
-        nv.sigNeuronCountChangeRequested.connect(self._on_neuron_count)
+        nv.sigNeuronCountChangeRequested.connect(self.data_panel.change_neuron_count)
         nv.sigLayerCountChangeRequested.connect(self.data_panel.change_layer_count)
         dp = self.display_panel
         dp.sigShowTest.connect(self.boundary_view.set_show_test)
@@ -263,16 +261,6 @@ class MainWindow(QMainWindow):
             return
         if config != self._config:
             self.apply_config(config)
-
-    def _on_neuron_count(self, hidden_index: int, delta: int) -> None:
-        hidden = list(self._config.hidden)
-        if 0 <= hidden_index < len(hidden):
-            hidden[hidden_index] = min(MAX_NEURONS, max(1, hidden[hidden_index] + delta))
-            self._on_config_edit({"hidden": tuple(hidden)})
-
-    def add_hidden_layer(self) -> None:
-        if len(self._config.hidden) < MAX_HIDDEN_LAYERS:
-            self.data_panel.change_layer_count(+1)
 
     def _on_regenerate(self) -> None:
         self._on_config_edit({"data_seed": self._config.data_seed + 1})
@@ -308,7 +296,6 @@ class MainWindow(QMainWindow):
     def draw(self, snap: Snapshot) -> None:
         """Draw one snapshot in every view."""
         self._drawn_serial = snap.serial
-        self._last_snap = snap
         self.network_view.update_snapshot(snap)
         self.boundary_view.update_snapshot(snap)
         self.loss_view.update_snapshot(snap)
@@ -319,8 +306,6 @@ class MainWindow(QMainWindow):
         self.speed_label.setText(
             f"{snap.steps_per_s:,.0f} steps/s · {snap.epochs_per_s:,.0f} epochs/s · {fps:.0f} frames/s"
         )
-        if snap.task != self._task:
-            self._task = snap.task
         self.headline.setText(self._headline(snap))
 
     def frames_per_second(self) -> float:
