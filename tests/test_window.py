@@ -283,3 +283,14 @@ def test_a_rejected_configuration_keeps_the_running_network(qtbot, window, monke
     window._on_config_edit({"hidden": (3,)})
     snap = wait_snapshot(qtbot, window, lambda s: s.sizes == (2, 3, 1))
     assert snap.generation > first.generation
+
+
+def test_training_on_a_given_data_set(qtbot, window):
+    """The seam for user data: the controller hands a ready Dataset to the worker, which rebuilds on it."""
+    from visualizer.engine.datasets import make_dataset
+
+    first = wait_snapshot(qtbot, window, lambda s: True)
+    data = make_dataset("moons", noise=0.1, seed=5)
+    window.controller.set_data(window.config.replace(dataset="moons"), data)
+    snap = wait_snapshot(qtbot, window, lambda s: s.dataset is data)
+    assert snap.generation > first.generation and snap.config.dataset == "moons"

@@ -139,14 +139,6 @@ class Experiment:
     grid: GridEvaluator | None
     normalization: tuple[np.ndarray, np.ndarray] | None = None
 
-    def inputs_of(self, X: np.ndarray) -> np.ndarray:
-        """Network inputs for raw data points ``X`` (n, d): derived features, then normalization."""
-        F = feature_matrix(X, self.features) if self.dataset.domain is not None else np.asarray(X, float)
-        if self.normalization is not None:
-            offset, scale = self.normalization
-            F = (F - offset) / scale
-        return F
-
     def apply_live(self, config: Config) -> None:
         """Apply the live fields of ``config`` (learning rate, regularization, batch size) to the running trainer."""
         self.trainer.learning_rate = config.learning_rate
