@@ -60,7 +60,6 @@ from PyQt6.QtGui import (
     QImage,
     QPainter,
     QPainterPath,
-    QPen,
     QTransform,
 )
 from PyQt6.QtWidgets import (
@@ -534,18 +533,12 @@ class NetworkView(QWidget):
         self._image.setZValue(3)
         self.vb.addItem(self._image, ignoreBounds=True)
         self._outline = QGraphicsPathItem()
-        pen = QPen(QColor(OUTLINE_COLOR))
-        pen.setCosmetic(True)
-        pen.setWidthF(1.0)
-        self._outline.setPen(pen)
+        self._outline.setPen(pg.mkPen(OUTLINE_COLOR, width=1.0))  # mkPen's pens are cosmetic
         self._outline.setZValue(4)
         self._outline.setCacheMode(QGraphicsPathItem.CacheMode.DeviceCoordinateCache)
         self.vb.addItem(self._outline, ignoreBounds=True)
         self._hover_rect = QGraphicsRectItem()
-        pen = QPen(QColor(HOVER_COLOR))
-        pen.setCosmetic(True)
-        pen.setWidthF(2.0)
-        self._hover_rect.setPen(pen)
+        self._hover_rect.setPen(pg.mkPen(HOVER_COLOR, width=2.0))
         self._hover_rect.setBrush(QBrush(Qt.BrushStyle.NoBrush))
         self._hover_rect.setZValue(5)
         self._hover_rect.hide()
