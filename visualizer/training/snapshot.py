@@ -13,6 +13,14 @@ import numpy as np
 from ..engine.grid import GridResult
 
 
+def _dead_copy(net) -> tuple[np.ndarray, ...] | None:
+    """Copies of the network's dead-link masks (L1), or None when it has none or none is dead."""
+    dead = getattr(net, "dead", None)
+    if dead is None or not any(m.any() for m in dead):
+        return None
+    return tuple(m.copy() for m in dead)
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """The state of a training run at one instant.
@@ -55,6 +63,12 @@ class Snapshot:
         The data being trained on (immutable; shared, not copied).
     config : Config or None
         The configuration the worker is running.
+    diverged : bool
+        Training stopped because a step diverged; the weights are the last finite ones. Views draw a distinct
+        "diverged" state until Reset.
+    dead : tuple of ndarray of bool or None
+        Per weight layer, shape (sizes[i], sizes[i + 1]): True where L1 regularization carried a weight to exactly
+        0 and the link is dead (never updated again, Playground's rule). None when no link is dead.
     """
 
     serial: int
@@ -80,6 +94,8 @@ class Snapshot:
     stats: dict = field(default_factory=dict)
     dataset: object = None
     config: object = None
+    diverged: bool = False
+    dead: tuple[np.ndarray, ...] | None = None
 
     @classmethod
     def of(cls, experiment, serial: int = 1, generation: int = 1, **extra) -> Snapshot:
@@ -106,6 +122,8 @@ class Snapshot:
             "learning_rate": trainer.learning_rate,
             "dataset": experiment.dataset,
             "config": experiment.config,
+            "diverged": bool(getattr(trainer, "diverged", False)),
+            "dead": _dead_copy(net),
         }
         fields.update(extra)
         return cls(**fields)
