@@ -21,16 +21,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _layers(text: str) -> tuple[int, ...]:
-    text = text.strip()
-    if text in ("", "0", "none"):
-        return ()
+    from .layers import parse_hidden  # the window's hidden-layers field reads the same way
+
     try:
-        hidden = tuple(int(t) for t in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected neurons per hidden layer like 4,2 — got {text!r}") from None
-    if len(hidden) > 10 or any(not 1 <= h <= 64 for h in hidden):
-        raise argparse.ArgumentTypeError("0 to 10 hidden layers of 1 to 64 neurons each")
-    return hidden
+        return parse_hidden(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _float(text: str) -> float:
