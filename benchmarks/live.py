@@ -1,17 +1,39 @@
-"""Live-window benchmark: the real window, offscreen, training Playground's largest network while drawing.
+"""Live-window benchmark: the real window, offscreen, training while it draws — and the engine alone, for scale.
 
-Run ``python benchmarks/live.py [--seconds 12] [--switch-interval MS]``.
+Run ``python benchmarks/live.py [--seconds 12] [--layers 8,8,8,8,8,8] [--size 1500x900] [--dataset circle]``.
 
-What it does: opens :class:`~visualizer.ui.main_window.MainWindow` on the offscreen platform with the
-Playground-maximum network (all seven input features, six hidden layers of 8 tanh units, one output) training on
-circle data, neuron thumbnails on, and lets it run. Every frame is the real pipeline: the frame timer draws the
-newest snapshot in all views, has Qt paint the changed widgets at once (the offscreen platform paints into a
-backing store like a screen's), and asks the worker for the next snapshot.
+What it does, in one invocation:
 
-What it prints: per-phase timings, then as the last line one JSON object with ``median_frame_ms`` and
-``p95_frame_ms`` (the time between consecutive frames, i.e. 1000 / frame rate), ``draw_ms`` (median time
-spent drawing one frame in the GUI thread), ``frames_per_s`` and ``epochs_per_s`` (epochs trained per second
-while drawing). Targets on a 2-core machine: median frame ≤ 20 ms, p95 ≤ 33 ms, epochs_per_s ≥ 100.
+1. **Engine alone**: builds the same experiment (data set, all seven input features by default, the hidden
+   layers, tanh) and runs ``Trainer.run_epoch()`` back to back — half of ``--seconds`` before the window and half
+   after it, so machine noise hits both measurements alike. This is what the window could train at if drawing
+   were free.
+2. **Window**: opens :class:`~visualizer.ui.main_window.MainWindow` on the offscreen platform (the offscreen
+   platform paints into a backing store as a screen would), neuron maps on, sets the speed to *as fast as
+   possible* (``controller.set_speed(0)``, whatever the app's default pace is), presses play and runs the real
+   event loop (``app.exec()``) with the app's own timers for ``--warmup`` + ``--seconds``. Two single-shot timers
+   mark the start and end of the measured interval; nothing polls or sleeps.
+
+A frame is timed from the start of ``MainWindow.draw`` to the window's ``request_snapshot`` call that ends it
+(after Qt has painted), by wrapping those two methods on the instance.
+
+What it prints: the machine (see ``_machine.py``), readable figures, then as the last line one JSON object:
+
+``efficiency``
+    ``epochs_per_s`` ÷ ``engine_epochs_per_s``: the share of the engine's speed that survives in the window.
+``median_frame_ms``, ``p95_frame_ms``
+    time between consecutive frames (1000 / frame rate).
+``draw_ms``, ``draw_p95_ms``
+    GUI-thread time of one frame: updating every view and painting.
+``frames_per_s``, ``epochs_per_s``, ``steps_per_s``
+    frames drawn and training achieved **while drawing**.
+``engine_epochs_per_s``
+    the engine alone, same network and data.
+``machine``
+    see ``_machine.py``.
+
+Targets (issue 8, 2-core machine): Playground's maximum network — efficiency ≥ 0.75 at ≥ 58 fps (median frame
+≤ 17.5 ms, p95 ≤ 25 ms); 10 hidden layers × 64 — ≥ 45 fps, efficiency ≥ 0.5.
 """
 
 from __future__ import annotations
@@ -21,96 +43,178 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # as the app does (visualizer/app.py)
     os.environ.setdefault(_var, "1")
+
+_HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(_HERE.parent))
+sys.path.insert(0, str(_HERE))
 
 import numpy as np  # noqa: E402
 import pyqtgraph as pg  # noqa: E402
+from _machine import machine  # noqa: E402
+from PyQt6.QtCore import QTimer  # noqa: E402
 from PyQt6.QtWidgets import QApplication  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-
-from visualizer.engine.experiment import Config  # noqa: E402
+from visualizer.engine.experiment import Config, build  # noqa: E402
 from visualizer.engine.features import FEATURES  # noqa: E402
-from visualizer.ui.main_window import MainWindow  # noqa: E402
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=12.0)
-    parser.add_argument("--switch-interval", type=float, default=None, metavar="MS",
-                        help="override sys.setswitchinterval (milliseconds) to compare")
-    parser.add_argument("--layers", default="8,8,8,8,8,8")
-    args = parser.parse_args()
-    if args.switch_interval is not None:
-        sys.setswitchinterval(args.switch_interval / 1000.0)
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1500x900, not {text!r}") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise argparse.ArgumentTypeError("size must be between 200x200 and 8000x8000")
+    return w, h
+
+
+def engine_alone(config: Config, seconds: float) -> tuple[int, int, float]:
+    """Train the experiment ``config`` builds, whole epochs, for about ``seconds``: (epochs, steps, elapsed)."""
+    exp = build(config)
+    trainer = exp.trainer
+    for _ in range(3):  # warm-up: buffers, caches
+        trainer.run_epoch()
+    epochs = steps = 0
+    clock = time.perf_counter
+    t0 = clock()
+    end = t0 + seconds
+    while clock() < end:
+        s0 = trainer.steps
+        reason = trainer.run_epoch()
+        epochs += 1
+        steps += trainer.steps - s0
+        if reason:  # a stop criterion: start over, keep timing
+            trainer.reset()
+    return epochs, steps, clock() - t0
+
+
+def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: float) -> dict:
+    """Train in the real window under ``app.exec()``; returns frame and training figures."""
+    from visualizer.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background="w", foreground="#333")
-    hidden = tuple(int(h) for h in args.layers.split(","))
-    config = Config(dataset="circle", features=tuple(FEATURES), hidden=hidden)
     win = MainWindow(config, use_settings=False)
-    win.resize(1500, 900)
+    win.resize(*size)
     win.show()
+    controller = win.controller
 
-    draw_times: list[float] = []
-    frame_at: list[float] = []
+    frame_start: list[float] = []
+    frame_end: list[float] = []
+    state = {"measuring": False, "t0": 0.0, "t1": 0.0, "snap0": None, "snap1": None, "started": False}
 
-    original_frame = win._on_frame
+    original_draw = win.draw
+    original_request = controller.request_snapshot
 
-    def timed_frame():
-        serial = win._drawn_serial
-        t0 = time.perf_counter()
-        original_frame()
-        if win._drawn_serial != serial:
-            t1 = time.perf_counter()
-            draw_times.append(t1 - t0)
-            frame_at.append(t1)
+    def timed_draw(snap):
+        if state["measuring"]:
+            frame_start.append(time.perf_counter())
+        original_draw(snap)
 
-    win._on_frame = timed_frame  # both the frame timer and snapshot arrival call it through the attribute
-    win._timer.timeout.disconnect()
-    win._timer.timeout.connect(timed_frame)
-    # wait for the first snapshot, then train while drawing
-    deadline = time.perf_counter() + 10
-    while win.controller.latest is None and time.perf_counter() < deadline:
-        app.processEvents()
-    win.controller.play()
-    warmup_end = time.perf_counter() + 1.0
-    while time.perf_counter() < warmup_end:
-        app.processEvents()
-    start_snap = win.controller.latest
-    draw_times.clear()
-    frame_at.clear()
-    t_start = time.perf_counter()
-    end = t_start + args.seconds
-    while time.perf_counter() < end:
-        app.processEvents()
-        time.sleep(0.0005)
-    t_end = time.perf_counter()
-    end_snap = win.controller.latest
+    def timed_request():
+        if state["measuring"] and len(frame_end) < len(frame_start):
+            frame_end.append(time.perf_counter())
+        original_request()
+
+    win.draw = timed_draw  # MainWindow._on_frame calls self.draw(...) and self.controller.request_snapshot()
+    controller.request_snapshot = timed_request
+
+    def begin_measuring():
+        state["snap0"] = controller.latest
+        state["t0"] = time.perf_counter()
+        state["measuring"] = True
+
+    def end_measuring():
+        state["t1"] = time.perf_counter()
+        state["snap1"] = controller.latest
+        state["measuring"] = False
+        app.quit()
+
+    def start_training(_snap=None):
+        if state["started"]:
+            return
+        state["started"] = True
+        controller.set_speed(0)  # as fast as possible, whatever the app's default pace
+        controller.play()
+        QTimer.singleShot(round(1000 * warmup), begin_measuring)
+        QTimer.singleShot(round(1000 * (warmup + seconds)), end_measuring)
+
+    if controller.latest is not None:
+        QTimer.singleShot(0, start_training)
+    else:
+        controller.sigSnapshot.connect(start_training)
+    QTimer.singleShot(round(1000 * (warmup + seconds + 30)), app.quit)  # never hang
+    app.exec()
+    snap0, snap1 = state["snap0"], state["snap1"]
     win.close()
+    if snap0 is None or snap1 is None or len(frame_end) < 2:
+        raise SystemExit("live.py: the window produced no frames (did training start?)")
 
-    intervals = np.diff(np.array(frame_at)) * 1000.0
-    draws = np.array(draw_times) * 1000.0
-    epochs = end_snap.epoch - start_snap.epoch
-    result = {
+    elapsed = state["t1"] - state["t0"]
+    starts = np.array(frame_start[: len(frame_end)])
+    intervals = np.diff(starts) * 1000.0
+    draws = (np.array(frame_end) - starts) * 1000.0
+    return {
         "median_frame_ms": round(float(np.median(intervals)), 2),
         "p95_frame_ms": round(float(np.percentile(intervals, 95)), 2),
         "draw_ms": round(float(np.median(draws)), 2),
         "draw_p95_ms": round(float(np.percentile(draws, 95)), 2),
-        "frames_per_s": round(len(frame_at) / (t_end - t_start), 1),
-        "epochs_per_s": round(epochs / (t_end - t_start), 1),
-        "steps_per_s": round((end_snap.steps - start_snap.steps) / (t_end - t_start), 1),
-        "seconds": round(t_end - t_start, 1),
-        "network": list(end_snap.sizes),
-        "switch_interval_ms": sys.getswitchinterval() * 1000.0,
+        "frames_per_s": round(len(frame_end) / elapsed, 1),
+        "epochs_per_s": round((snap1.epoch - snap0.epoch) / elapsed, 1),
+        "steps_per_s": round((snap1.steps - snap0.steps) / elapsed, 1),
+        "seconds": round(elapsed, 2),
+        "network": list(snap1.sizes),
     }
-    print(f"frames: {len(frame_at)}  frame interval median {result['median_frame_ms']} ms, "
-          f"p95 {result['p95_frame_ms']} ms; drawing median {result['draw_ms']} ms, p95 {result['draw_p95_ms']} ms")
-    print(f"training while drawing: {result['epochs_per_s']} epochs/s, {result['steps_per_s']} steps/s")
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds, window and engine each")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of training before measuring")
+    parser.add_argument("--layers", default="8,8,8,8,8,8", help="hidden layer sizes, e.g. 64,64 (default: 6 × 8)")
+    parser.add_argument("--size", type=parse_size, default=(1500, 900), metavar="WxH", help="window size")
+    parser.add_argument("--dataset", default="circle", help="data set name (default circle)")
+    parser.add_argument("--features", default=",".join(FEATURES), help="input features (default: all seven)")
+    parser.add_argument("--switch-interval", type=float, default=None, metavar="MS",
+                        help="override sys.setswitchinterval (milliseconds) to compare")
+    args = parser.parse_args(argv)
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval / 1000.0)
+
+    info = machine()
+    hidden = tuple(int(h) for h in args.layers.split(",") if h.strip())
+    config = Config(dataset=args.dataset, features=tuple(args.features.split(",")), hidden=hidden)
+
+    half = args.seconds / 2
+    e_a, s_a, t_a = engine_alone(config, half)
+    result = run_window(config, args.size, args.warmup, args.seconds)
+    e_b, s_b, t_b = engine_alone(config, half)
+    engine_eps = (e_a + e_b) / (t_a + t_b)
+    engine_sps = (s_a + s_b) / (t_a + t_b)
+    result = {
+        "efficiency": round(result["epochs_per_s"] / engine_eps, 3),
+        **result,
+        "engine_epochs_per_s": round(engine_eps, 1),
+        "engine_steps_per_s": round(engine_sps, 1),
+        "engine_epochs_per_s_before_after": [round(e_a / t_a, 1), round(e_b / t_b, 1)],
+        "size": list(args.size),
+        "dataset": args.dataset,
+        "switch_interval_ms": sys.getswitchinterval() * 1000.0,
+        "machine": info,
+    }
+    print(f"network {result['network']}, {args.dataset}, window {args.size[0]}x{args.size[1]}, "
+          f"{result['seconds']} s measured")
+    print(f"frames: interval median {result['median_frame_ms']} ms, p95 {result['p95_frame_ms']} ms, "
+          f"{result['frames_per_s']} frames/s; drawing median {result['draw_ms']} ms, p95 {result['draw_p95_ms']} ms")
+    print(f"training while drawing: {result['epochs_per_s']} epochs/s, {result['steps_per_s']} steps/s; "
+          f"engine alone: {result['engine_epochs_per_s']} epochs/s -> efficiency {result['efficiency']}")
     print(json.dumps(result))
+    return result
 
 
 if __name__ == "__main__":
