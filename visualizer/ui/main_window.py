@@ -8,7 +8,6 @@ the worker only builds a snapshot when asked.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections import deque
@@ -28,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from .. import __version__
 from ..engine.experiment import Config
+from ..settings import load_config, load_display, save_config, save_display
 from ..training.controller import TrainingController
 from ..training.snapshot import Snapshot
 from .boundary_view import BoundaryView
@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self._use_settings = use_settings
         settings = QSettings() if use_settings else None
+        self.settings_notes: list[str] = []  # what was ignored of the remembered settings (shown on start)
         if config is None:
             config = self._load_config(settings) or Config()
         self._config = config
@@ -380,17 +381,10 @@ class MainWindow(QMainWindow):
         self._about_box = box
 
     # ------------------------------------------------------------------ settings and shutdown
-    @staticmethod
-    def _load_config(settings: QSettings | None) -> Config | None:
-        if settings is None:
-            return None
-        text = settings.value("config", "", type=str)
-        if not text:
-            return None
-        try:
-            return Config.from_dict(json.loads(text))
-        except (ValueError, TypeError, KeyError):
-            return None
+    def _load_config(self, settings: QSettings | None) -> Config | None:
+        config, notes = load_config(settings)
+        self.settings_notes += notes
+        return config
 
     def _restore_layout(self, settings: QSettings) -> None:
         geometry = settings.value("geometry")
@@ -399,30 +393,27 @@ class MainWindow(QMainWindow):
         state = settings.value("windowState")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        for key, box in (("showTest", self.display_panel.show_test), ("discretize", self.display_panel.discretize),
-                         ("logScale", self.display_panel.log_scale), ("thumbnails", self.display_panel.thumbnails)):
-            value = settings.value(key)
-            if value is not None:
-                box.setChecked(str(value).lower() in ("true", "1"))
-        scale = settings.value("weightScale")
-        if scale is not None:
-            try:
-                if math.isfinite(float(scale)):
-                    self.display_panel.weight_scale.setValue(float(scale))
-            except (TypeError, ValueError):
-                pass
+        display, notes = load_display(settings)
+        self.settings_notes += notes
+        dp = self.display_panel
+        for key, box in (("showTest", dp.show_test), ("discretize", dp.discretize),
+                         ("logScale", dp.log_scale), ("thumbnails", dp.thumbnails)):
+            if key in display:
+                box.setChecked(display[key])
+        if "weightScale" in display:
+            dp.weight_scale.setValue(display["weightScale"])
+        if self.settings_notes:
+            self.statusBar().showMessage(" · ".join(self.settings_notes))
 
     def _save_settings(self) -> None:
         settings = QSettings()
         settings.setValue("geometry", self.saveGeometry())
         settings.setValue("windowState", self.saveState())
-        settings.setValue("config", json.dumps(self._config.to_dict()))
+        save_config(settings, self._config)
         dp = self.display_panel
-        settings.setValue("showTest", dp.show_test.isChecked())
-        settings.setValue("discretize", dp.discretize.isChecked())
-        settings.setValue("logScale", dp.log_scale.isChecked())
-        settings.setValue("thumbnails", dp.thumbnails.isChecked())
-        settings.setValue("weightScale", dp.weight_scale.value())
+        save_display(settings, {"showTest": dp.show_test.isChecked(), "discretize": dp.discretize.isChecked(),
+                                "logScale": dp.log_scale.isChecked(), "thumbnails": dp.thumbnails.isChecked(),
+                                "weightScale": dp.weight_scale.value()})
 
     def shutdown(self) -> None:
         """Stop drawing and the training thread (idempotent)."""
