@@ -184,7 +184,7 @@ def test_click_synapse_edits_weight(view, monkeypatch):
     for layer, i, j in ((0, 0, 0), (1, 0, 0), (2, 1, 0)):
         x0, y0, x1, y1 = view.synapse_segment(layer, i, j)
         assert view._click_at(QPointF((x0 + x1) / 2, (y0 + y1) / 2))
-        assert edits[-1] == (layer, i, j, 0.75)
+        assert edits[-1] == (1, layer, i, j, 0.75)  # generation 1
     assert asked[0][1] == pytest.approx(view._snap.weights[0][0, 0])
     # cancelled: nothing emitted
     monkeypatch.setattr(view, "_ask_value", lambda title, current: None)
@@ -202,9 +202,9 @@ def test_click_bias_edits_bias(view, monkeypatch):
     biases = view.bias_rects()
     assert len(biases) == 4 + 2 + 1  # every non-input neuron, the output too
     assert view._click_at(centre(biases[-1]))
-    assert edits == [(2, 0, -0.5)]
+    assert edits == [(1, 2, 0, -0.5)]
     assert view._click_at(centre(biases[1]))  # hidden layer 1, neuron 2
-    assert edits[-1] == (0, 1, -0.5)
+    assert edits[-1] == (1, 0, 1, -0.5)
     view._hover_at(centre(biases[1]))
     assert "b = 0.1000" in view._tip_text
     # clicking a node (away from its bias) edits nothing

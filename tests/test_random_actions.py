@@ -37,7 +37,7 @@ def test_random_actions_never_break_the_window(qtbot):
         win.act_new_weights.trigger,
         win.act_regenerate.trigger,
         lambda: win._on_config_edit(rng.choice(edits)()),
-        lambda: win.network_view.sigWeightEdited.emit(0, 0, 0, rng.uniform(-3, 3)),
+        lambda: win.network_view.sigWeightEdited.emit(win.controller.latest.generation, 0, 0, 0, rng.uniform(-3, 3)),
         lambda: win.network_view.sigNodeHovered.emit(rng.randint(-1, 1), 0),
         lambda: win.display_panel.discretize.toggle(),
         lambda: win.display_panel.log_scale.toggle(),

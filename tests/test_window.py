@@ -139,7 +139,7 @@ def test_editing_a_weight_in_the_view_changes_the_engine(qtbot, window, monkeypa
     window.controller.set_speed(2)
     window.controller.play()
     wait_snapshot(qtbot, window, lambda s: s.epoch >= 1)
-    view.sigBiasEdited.emit(2, 0, -0.75)
+    view.sigBiasEdited.emit(view._snap.generation, 2, 0, -0.75)
     snap = wait_snapshot(qtbot, window, lambda s: abs(s.biases[2][0] + 0.75) < 0.2)
     window.controller.pause()
     assert snap.running

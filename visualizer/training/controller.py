@@ -3,11 +3,16 @@
 The :class:`TrainingController` creates the :class:`~visualizer.training.worker.TrainingWorker` (no parent),
 moves it to a ``QThread`` it owns, relays the worker's signals on the GUI thread and keeps only the newest
 snapshot. Views never talk to the worker or the engine directly.
+
+It also watches the thread: if it ends without a requested quit (it should not: the worker catches everything),
+:attr:`TrainingController.sigThreadDied` says so, and :meth:`TrainingController.restart` starts a new one.
 """
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QObject, QThread, pyqtSignal
+import contextlib
+
+from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
 
 from ..engine.experiment import Config
 from .snapshot import Snapshot
@@ -25,44 +30,129 @@ class TrainingController(QObject):
         Training stopped by itself (a stop criterion or divergence), with the reason.
     sigRunningChanged(bool)
     sigError(str)
+        A rejected setting, or the traceback of an internal error (its last line is for the status bar).
+    sigNote(str)
+        A command was dropped (an edit made for a network that changed since, …): a short status-bar note.
+    sigThreadDied(str)
+        The training thread ended although no quit was asked, with the last error reported (or ""); see
+        :meth:`restart`.
     """
 
     sigSnapshot = pyqtSignal(object)
     sigStopped = pyqtSignal(str)
     sigRunningChanged = pyqtSignal(bool)
     sigError = pyqtSignal(str)
+    sigNote = pyqtSignal(str)
+    sigThreadDied = pyqtSignal(str)
+
+    WATCHDOG_MS = 1000
 
     def __init__(self, config: Config, dataset=None, parent: QObject | None = None):
         super().__init__(parent)
         self._config = config
+        self._dataset = dataset
+        self._speed: float | None = None
         self.latest: Snapshot | None = None
-        self._thread = QThread()
-        self._thread.setObjectName("training")
-        self._worker = TrainingWorker(config, dataset)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._thread.quit)
-        self._worker.sigSnapshot.connect(self._on_snapshot)
-        self._worker.sigStopped.connect(self.sigStopped)
-        self._worker.sigError.connect(self.sigError)
-        self._worker.sigRunningChanged.connect(self.sigRunningChanged)
+        self._started = False
+        self._quitting = False
+        self._dead = False
+        self._last_error = ""
+        self._stuck: list[tuple[QThread, TrainingWorker]] = []  # threads that did not end: never destroy them
+        self._watchdog = QTimer(self)
+        self._watchdog.setInterval(self.WATCHDOG_MS)
+        self._watchdog.timeout.connect(self._check_alive)
+        self._make_worker(config, dataset)
+
+    def _make_worker(self, config: Config, dataset, first_serial: int = 0, first_generation: int = 0) -> None:
+        thread = QThread()
+        thread.setObjectName("training")
+        worker = TrainingWorker(config, dataset, first_serial=first_serial, first_generation=first_generation)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        thread.finished.connect(self._check_alive)
+        worker.sigSnapshot.connect(self._on_snapshot)
+        worker.sigStopped.connect(self.sigStopped)
+        worker.sigError.connect(self._on_error)
+        worker.sigNote.connect(self.sigNote)
+        worker.sigRunningChanged.connect(self.sigRunningChanged)
+        self._thread, self._worker = thread, worker
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> None:
         """Start the thread (the worker builds the experiment there and waits, paused)."""
-        if not self._thread.isRunning():
+        if not self._thread.isRunning() and not self._quitting:
+            self._started = True
+            self._dead = False
             self._thread.start()
+            self._watchdog.start()
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Stop the loop and the thread; True if it ended within ``timeout_ms``."""
+        """Stop the loop and the thread; True if it ended within ``timeout_ms``.
+
+        The loop abandons queued commands and checks for quit between mini-batches, so this takes at most one
+        mini-batch or one snapshot (well under 0.5 s).
+        """
+        self._quitting = True
+        self._watchdog.stop()
         self._worker.request_quit()
-        if not self._thread.isRunning():
-            return True
-        self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        ended = True
+        for thread, worker in [(self._thread, self._worker), *self._stuck]:
+            worker.request_quit()
+            if thread.isRunning():
+                thread.quit()
+                ended = thread.wait(timeout_ms) and ended
+        return ended
 
     def is_alive(self) -> bool:
         return self._thread.isRunning()
+
+    def is_dead(self) -> bool:
+        """The thread was started and ended without a requested quit (see :attr:`sigThreadDied`)."""
+        return self._dead
+
+    def restart(self) -> None:
+        """Replace a dead (or stuck) training thread with a new one, built from the last configuration and data
+        the old one was running (the newest snapshot's; else the ones it was started with). Progress is lost:
+        training starts again from the initial weights, paused; snapshot numbering goes on, so views rebuild."""
+        old_thread, old_worker = self._thread, self._worker
+        old_worker.request_quit()
+        if old_thread.isRunning():
+            old_thread.quit()
+            if not old_thread.wait(500):
+                self._stuck.append((old_thread, old_worker))
+        for signal in (old_worker.sigSnapshot, old_worker.sigStopped, old_worker.sigError, old_worker.sigNote,
+                       old_worker.sigRunningChanged):
+            with contextlib.suppress(TypeError):  # not connected
+                signal.disconnect()
+        snap = self.latest
+        if snap is not None and snap.config is not None:
+            self._config, self._dataset = snap.config, snap.dataset
+        self._make_worker(
+            self._config,
+            self._dataset,
+            first_serial=snap.serial if snap is not None else 0,
+            first_generation=snap.generation if snap is not None else 0,
+        )
+        if self._speed is not None:
+            self._worker.submit("speed", self._speed)
+        self._last_error = ""
+        self.sigRunningChanged.emit(False)
+        self.start()
+
+    def _check_alive(self) -> None:
+        """Watchdog (timer and thread end): a started thread that is not running, without a quit, died."""
+        if not self._started or self._quitting or self._dead or self._thread.isRunning():
+            return
+        self._dead = True
+        self._watchdog.stop()
+        self.sigRunningChanged.emit(False)
+        lines = self._last_error.strip().splitlines()
+        self.sigThreadDied.emit(lines[-1] if lines else "")
+
+    def _on_error(self, message: str) -> None:
+        self._last_error = message
+        self.sigError.emit(message)
 
     # ------------------------------------------------------------------ steering
     @property
@@ -70,9 +160,13 @@ class TrainingController(QObject):
         return self._config
 
     def is_running(self) -> bool:
-        return self._worker.is_running()
+        return self._worker.is_running() and not self._dead
 
     def play(self) -> None:
+        if self._dead:
+            lines = self._last_error.strip().splitlines()
+            self.sigThreadDied.emit(lines[-1] if lines else "")
+            return
         if not self._worker.is_running():
             self._worker.set_running(True)
             self.sigRunningChanged.emit(True)
@@ -85,13 +179,15 @@ class TrainingController(QObject):
     def toggle(self) -> None:
         self.pause() if self._worker.is_running() else self.play()
 
-    def step_epoch(self) -> None:
+    def step_epoch(self) -> bool:
+        """Pause and train one epoch; False if dropped because a few steps still wait (→ held down)."""
         self.pause()
-        self._worker.submit("step_epoch")
+        return self._worker.submit("step_epoch")
 
-    def step_batch(self) -> None:
+    def step_batch(self) -> bool:
+        """Pause and train one mini-batch; False if dropped because a few steps still wait."""
         self.pause()
-        self._worker.submit("step_batch")
+        return self._worker.submit("step_batch")
 
     def reset(self, new_weights: bool = False) -> None:
         """Start over with the same initial weights, or with new ones."""
@@ -113,17 +209,22 @@ class TrainingController(QObject):
     def set_data(self, config: Config, dataset) -> None:
         """Train on a given data set (user data) with ``config``; rebuilds."""
         self._config = config
+        self._dataset = dataset
         self._worker.submit("data", config, dataset)
 
     def set_speed(self, epochs_per_second: float) -> None:
         """Limit training to ``epochs_per_second`` (0: as fast as possible)."""
-        self._worker.submit("speed", float(epochs_per_second))
+        self._speed = float(epochs_per_second)
+        self._worker.submit("speed", self._speed)
 
-    def edit_weight(self, layer: int, i: int, j: int, value: float) -> None:
-        self._worker.submit("edit_weight", layer, i, j, value)
+    def edit_weight(self, generation: int, layer: int, i: int, j: int, value: float) -> None:
+        """Set ``weights[layer][i, j]`` of the network of snapshot generation ``generation`` (dropped with a
+        :attr:`sigNote` if the network changed since, or the indices or value do not fit)."""
+        self._worker.submit("edit_weight", generation, layer, i, j, value)
 
-    def edit_bias(self, layer: int, j: int, value: float) -> None:
-        self._worker.submit("edit_bias", layer, j, value)
+    def edit_bias(self, generation: int, layer: int, j: int, value: float) -> None:
+        """Set ``biases[layer][j]`` of the network of snapshot generation ``generation`` (as :meth:`edit_weight`)."""
+        self._worker.submit("edit_bias", generation, layer, j, value)
 
     def set_gui_busy(self, busy: bool) -> None:
         """Tell the loop a frame is being drawn (it waits between epochs meanwhile)."""

@@ -8,11 +8,26 @@ it uses thread-safe state instead (Orange3's cooperative-cancel idea):
 
 * ``threading.Event`` flags for *running* and *quit*, read between epochs (and between mini-batches when an
   epoch is long), so pause takes effect within one epoch or ~20 ms, whichever is shorter;
-* a command queue (weight edits, single steps, live settings, rebuilds) drained between epochs;
+* a command queue (weight edits, single steps, live settings, rebuilds) drained between epochs; at most
+  :data:`MAX_PENDING_STEPS` single-step commands wait in it (→ held down with key autorepeat would otherwise queue
+  steps without bound), the excess is dropped;
 * a *snapshot wanted* flag: the GUI sets it when it has drawn the previous snapshot, so snapshots are produced
   no faster than the GUI can draw them, and each one is the newest state (nothing stale queues up).
 
 Snapshots are emitted with a queued signal and contain copies only.
+
+Robustness
+----------
+The loop never dies on a command or a bug, because the GUI cannot do anything without it:
+
+* every command is checked against the network it was made for: weight and bias edits carry the generation of the
+  snapshot they were made on and are dropped (with a note, :attr:`sigNote`) when the network was rebuilt since,
+  or when their indices or value do not fit;
+* any unexpected exception in a command, a training slice or a snapshot is caught: its traceback goes out by
+  :attr:`sigError` (the last line is a sentence for the status bar), training pauses, and the loop goes on with
+  the network it has (Reset, a new setting or Play work afterwards);
+* quit is checked between commands (queued ones are abandoned), between epochs and between the mini-batches of a
+  single-step epoch or of a slow epoch, so the thread ends within one mini-batch or one snapshot.
 
 Performance notes
 -----------------
@@ -26,16 +41,45 @@ the rest of each frame interval. See ``benchmarks/live.py`` for the numbers.
 
 from __future__ import annotations
 
+import math
 import queue
+import sys
 import threading
 import time
 import traceback
 from collections import deque
 
+import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from ..engine.experiment import DATA_FIELDS, LIVE_FIELDS, Config, Experiment, build
 from .snapshot import Snapshot
+
+MAX_PENDING_STEPS = 3
+"""Single-step commands (``step_epoch``, ``step_batch``) allowed to wait in the queue; more are dropped."""
+
+STEP_COMMANDS = frozenset({"step_epoch", "step_batch"})
+
+
+class DroppedCommandError(Exception):
+    """A command that does not fit the running network (stale or out of range); the message is a status note."""
+
+
+def _index(value, size: int, what: str) -> int:
+    """``value`` as an index into ``range(size)``; :class:`DroppedCommandError` if it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 0 <= value < size:
+        raise DroppedCommandError(f"Edit ignored: the network has no {what} {value!r} any more")
+    return int(value)
+
+
+def _finite(value) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        x = math.nan
+    if not math.isfinite(x):
+        raise DroppedCommandError(f"Edit ignored: {value!r} is not a finite number")
+    return x
 
 
 class TrainingWorker(QObject):
@@ -47,15 +91,27 @@ class TrainingWorker(QObject):
         The experiment to build when the loop starts (in the worker thread).
     dataset : Dataset, optional
         Data to use instead of generating ``config.dataset``.
+    first_serial, first_generation : int
+        Numbering to continue from (a restarted worker goes on where its dead predecessor stopped, so the GUI
+        takes its snapshots as newer ones and rebuilds its views).
+
+    Signals
+    -------
+    sigError(str)
+        A rejected setting (one line), or the traceback of an unexpected exception whose last line says what
+        happened; training is paused then.
+    sigNote(str)
+        A dropped command (stale or out-of-range edit), one line for the status bar.
     """
 
     sigSnapshot = pyqtSignal(object)
     sigStopped = pyqtSignal(str)
     sigError = pyqtSignal(str)
+    sigNote = pyqtSignal(str)
     sigRunningChanged = pyqtSignal(bool)
     finished = pyqtSignal()
 
-    def __init__(self, config: Config, dataset=None):
+    def __init__(self, config: Config, dataset=None, first_serial: int = 0, first_generation: int = 0):
         super().__init__()  # no parent: it is moved to a QThread
         self._config = config
         self._dataset = dataset
@@ -70,8 +126,10 @@ class TrainingWorker(QObject):
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self.epochs_per_second: float = 0.0  # 0 = as fast as possible; read by the loop
         self.slice_s: float = 0.004  # work between voluntary GIL releases
-        self._serial = 0
-        self._generation = 0
+        self._serial = int(first_serial)
+        self._generation = int(first_generation)
+        self._pending_steps = 0  # step commands in the queue (bounded by MAX_PENDING_STEPS)
+        self._pending_lock = threading.Lock()
         self._dirty = True
         self._speed = deque(maxlen=64)  # (time, steps, epochs)
 
@@ -88,8 +146,11 @@ class TrainingWorker(QObject):
         return self._running.is_set()
 
     def request_quit(self) -> None:
+        """End the loop as soon as possible: queued commands are abandoned, a long epoch stops at its next
+        mini-batch."""
         self._quit.set()
         self._running.clear()
+        self._gui_idle.set()
         self._wake.set()
 
     def set_gui_busy(self, busy: bool) -> None:
@@ -104,52 +165,97 @@ class TrainingWorker(QObject):
         self._snapshot_wanted.set()
         self._wake.set()
 
-    def submit(self, command: str, *args) -> None:
+    def submit(self, command: str, *args) -> bool:
         """Queue a command for the loop: ``step_epoch``, ``step_batch``, ``reset``, ``config``, ``data``,
-        ``edit_weight``, ``edit_bias``."""
+        ``edit_weight`` (generation, layer, i, j, value), ``edit_bias`` (generation, layer, j, value), ``speed``.
+
+        Returns False if the command was dropped: a step while :data:`MAX_PENDING_STEPS` steps still wait.
+        """
+        if command in STEP_COMMANDS:
+            with self._pending_lock:
+                if self._pending_steps >= MAX_PENDING_STEPS:
+                    return False
+                self._pending_steps += 1
         self._commands.put((command, args))
         self._wake.set()
+        return True
 
     # ------------------------------------------------------------------ the loop (worker thread)
     @pyqtSlot()
     def run(self) -> None:
         try:
-            self._exp = build(self._config, self._dataset)
+            try:
+                self._exp = build(self._config, self._dataset)
+            except Exception as err:
+                self._report(err, "building the network")
+                return
             self._generation += 1
             self._loop()
-        except Exception:  # pragma: no cover - reported to the GUI, never raised into Qt
-            self.sigError.emit(traceback.format_exc())
+        except BaseException as err:  # never raised into Qt (PyQt would abort the process)
+            self._report(err, "the training loop")
         finally:
+            self._running.clear()
             self.finished.emit()
 
     def _loop(self) -> None:
         next_due = time.perf_counter()
         while not self._quit.is_set():
-            self._drain_commands()
-            if self._quit.is_set():
-                break
-            if self._running.is_set():
-                pace = self.epochs_per_second
-                now = time.perf_counter()
-                if pace > 0 and now < next_due:
-                    self._maybe_snapshot()
-                    self._wake.wait(min(next_due - now, 0.05))
-                    self._wake.clear()
-                    continue
-                reason = self._train_slice(1 if pace > 0 else None)
-                if pace > 0:
-                    next_due = max(next_due + 1.0 / pace, time.perf_counter() - 0.25)
-                else:
-                    next_due = time.perf_counter()
-                if reason:
-                    self._finish_run(reason)
-                self._maybe_snapshot()
-                time.sleep(0)  # hand the GIL to the GUI thread if it is waiting
-            else:
-                self._maybe_snapshot()
-                self._wake.wait(0.05)
+            try:
+                next_due = self._iterate(next_due)
+            except Exception as err:  # a bug outside commands, slices and snapshots: report, pause, go on
+                self._crashed(err, "the training loop")
+                self._wake.wait(0.05)  # no busy loop if it keeps failing
                 self._wake.clear()
+
+    def _iterate(self, next_due: float) -> float:
+        """One pass of the loop: commands, then a training slice or a wait; returns when the next epoch is due."""
+        self._drain_commands()
+        if self._quit.is_set():
+            return next_due
+        if self._running.is_set():
+            pace = self.epochs_per_second
+            now = time.perf_counter()
+            if pace > 0 and now < next_due:
+                self._maybe_snapshot()
+                self._wake.wait(min(next_due - now, 0.05))
+                self._wake.clear()
+                return next_due
+            try:
+                reason = self._train_slice(1 if pace > 0 else None)
+            except Exception as err:
+                self._crashed(err, "training")
+                return time.perf_counter()
+            if pace > 0:
+                next_due = max(next_due + 1.0 / pace, time.perf_counter() - 0.25)
+            else:
                 next_due = time.perf_counter()
+            if reason:
+                self._finish_run(reason)
+            self._maybe_snapshot()
+            time.sleep(0)  # hand the GIL to the GUI thread if it is waiting
+            return next_due
+        self._maybe_snapshot()
+        self._wake.wait(0.05)
+        self._wake.clear()
+        return time.perf_counter()
+
+    # ------------------------------------------------------------------ failures (worker thread)
+    def _report(self, err: BaseException, where: str) -> None:
+        """Send the traceback of ``err`` by sigError, with a last line for the status bar."""
+        tb = traceback.format_exc()
+        sys.stderr.write(tb)
+        what = f"{type(err).__name__}: {err}"
+        if len(what) > 160:
+            what = what[:157] + "…"
+        self.sigError.emit(f"{tb}Internal error in {where} ({what}); training paused.")
+
+    def _crashed(self, err: Exception, where: str, dirty: bool = True) -> None:
+        """An unexpected exception: report it and pause; the loop and the network stay usable."""
+        self._report(err, where)
+        if self._running.is_set():
+            self._running.clear()
+            self.sigRunningChanged.emit(False)
+        self._dirty = dirty  # the next snapshot shows the paused state
 
     def _train_slice(self, max_epochs: int | None) -> str | None:
         """Train whole epochs for about ``slice_s`` seconds (or ``max_epochs``); returns a stop reason."""
@@ -162,7 +268,9 @@ class TrainingWorker(QObject):
         while True:
             if not gui_idle.is_set():
                 gui_idle.wait(0.1)  # let the frame finish without fighting it for the GIL
-            if trainer.n_train // max(trainer.batch_size, 1) > 64 and self._epoch_is_slow():
+            # Whole epochs are faster (one tight loop), but a slow epoch goes batch by batch so that pause, quit
+            # and commands stay responsive.
+            if trainer.n_train // max(trainer.batch_size, 1) > 1 and self._epoch_is_slow():
                 reason = self._train_batches(deadline)
                 if reason is None and trainer.mid_epoch:
                     break  # epoch continues next slice; keeps pause and commands responsive
@@ -200,22 +308,44 @@ class TrainingWorker(QObject):
         self._snapshot_wanted.set()  # the final state must reach the GUI
 
     def _drain_commands(self) -> None:
-        while True:
+        while not self._quit.is_set():  # on quit, whatever is still queued is abandoned
             try:
                 command, args = self._commands.get_nowait()
             except queue.Empty:
                 return
+            if command in STEP_COMMANDS:
+                with self._pending_lock:
+                    self._pending_steps -= 1
             try:
                 self._apply(command, *args)
+            except DroppedCommandError as note:
+                self.sigNote.emit(str(note))
             except ValueError as err:
-                self.sigError.emit(str(err))
+                if command in ("config", "data"):  # the engine rejected a setting: the old network runs on
+                    self.sigError.emit(str(err))
+                else:
+                    self._crashed(err, f"the {command!r} command")
+            except Exception as err:
+                self._crashed(err, f"the {command!r} command")
             self._dirty = True
+
+    def _step_epoch(self) -> str | None:
+        """Finish the current epoch batch by batch (so that quit is seen between mini-batches)."""
+        trainer = self._exp.trainer
+        while True:
+            reason = trainer.step_batch()
+            if reason or not trainer.mid_epoch or self._quit.is_set():
+                return reason
+
+    def _check_generation(self, generation) -> None:
+        if generation != self._generation:
+            raise DroppedCommandError("Edit ignored: the network changed since it was made")
 
     def _apply(self, command: str, *args) -> None:
         exp = self._exp
         trainer = exp.trainer
         if command == "step_epoch":
-            reason = trainer.run_epoch()
+            reason = self._step_epoch()
             if reason:
                 self.sigStopped.emit(reason)
         elif command == "step_batch":
@@ -235,15 +365,26 @@ class TrainingWorker(QObject):
             config, dataset = args
             self._rebuild(config, dataset)
         elif command == "edit_weight":
-            layer, i, j, value = args
-            exp.network.weights[layer][i, j] = float(value)
+            generation, layer, i, j, value = args
+            self._check_generation(generation)
+            weights = exp.network.weights
+            w = weights[layer := _index(layer, len(weights), "weight layer")]
+            i, j = _index(i, w.shape[0], "source neuron"), _index(j, w.shape[1], "target neuron")
+            exp.network.set_weight(layer, i, j, _finite(value))  # an edited link that L1 had killed revives
         elif command == "edit_bias":
-            layer, j, value = args
-            exp.network.biases[layer][j] = float(value)
+            generation, layer, j, value = args
+            self._check_generation(generation)
+            biases = exp.network.biases
+            b = biases[_index(layer, len(biases), "layer")]
+            b[_index(j, b.shape[0], "neuron")] = _finite(value)
         elif command == "speed":
-            (self.epochs_per_second,) = args
+            (pace,) = args
+            pace = float(pace)
+            if not (math.isfinite(pace) and pace >= 0):
+                raise DroppedCommandError(f"Speed ignored: {pace!r} epochs/s")
+            self.epochs_per_second = pace
         else:
-            raise ValueError(f"unknown worker command {command!r}")
+            raise DroppedCommandError(f"Ignored an unknown command {command!r}")
 
     def _set_config(self, config: Config) -> None:
         old = self._config
@@ -263,10 +404,17 @@ class TrainingWorker(QObject):
         self._speed.clear()
 
     def _maybe_snapshot(self) -> None:
-        if self._snapshot_wanted.is_set() and self._dirty:
+        if self._snapshot_wanted.is_set() and self._dirty and not self._quit.is_set():
             self._snapshot_wanted.clear()
             self._dirty = False
-            self.sigSnapshot.emit(self.snapshot())
+            try:
+                snap = self.snapshot()
+            except Exception as err:
+                # The GUI still waits for one: try again after the next change (a command, Reset…), not in a loop.
+                self._snapshot_wanted.set()
+                self._crashed(err, "taking a snapshot", dirty=False)
+                return
+            self.sigSnapshot.emit(snap)
 
     def _rates(self) -> tuple[float, float]:
         if len(self._speed) < 2 or not self._running.is_set():

@@ -223,13 +223,15 @@ class MainWindow(QMainWindow):
         c.sigRunningChanged.connect(self._on_running_changed)
         c.sigStopped.connect(self._on_stopped)
         c.sigError.connect(self._on_error)
+        c.sigNote.connect(self._on_note)
+        c.sigThreadDied.connect(self._on_thread_died)
         self.data_panel.sigChanged.connect(self._on_config_edit)
         self.data_panel.sigRegenerate.connect(self._on_regenerate)
         self.hyper_toolbar.sigChanged.connect(self._on_config_edit)
         self.hyper_toolbar.sigSpeedChanged.connect(c.set_speed)
         nv = self.network_view
         nv.sigNodeHovered.connect(self.boundary_view.show_neuron)
-        nv.sigWeightEdited.connect(c.edit_weight)
+        nv.sigWeightEdited.connect(c.edit_weight)  # (generation, layer, i, j, value): stale edits are dropped
         nv.sigBiasEdited.connect(c.edit_bias)
         nv.sigNeuronCountChangeRequested.connect(self.data_panel.change_neuron_count)
         nv.sigLayerCountChangeRequested.connect(self.data_panel.change_layer_count)
@@ -347,6 +349,30 @@ class MainWindow(QMainWindow):
         self._config = self.controller.config
         self.data_panel.set_config(self._config)
         self.hyper_toolbar.set_config(self._config)
+
+    def _on_note(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    def _on_thread_died(self, why: str) -> None:
+        """The training thread ended by itself: say so and offer a restart (a button beside the speed)."""
+        from PyQt6.QtWidgets import QPushButton
+
+        self.statusBar().showMessage(f"The training thread stopped{f' ({why})' if why else ''}. "
+                                     "Click “Restart training” to go on.")
+        if getattr(self, "restart_button", None) is None:
+            self.restart_button = QPushButton("Restart training")
+            self.restart_button.setToolTip("Start a new training thread with the current settings (initial weights)")
+            self.restart_button.clicked.connect(self._on_restart_thread)
+            self.statusBar().addPermanentWidget(self.restart_button)
+        self.restart_button.show()
+
+    def _on_restart_thread(self) -> None:
+        self.controller.restart()
+        self.restart_button.hide()
+        self._config = self.controller.config
+        self.data_panel.set_config(self._config)
+        self.hyper_toolbar.set_config(self._config)
+        self.statusBar().showMessage("Training thread restarted from the initial weights.", 5000)
 
     def _on_save_screenshot(self) -> None:
         from PyQt6.QtWidgets import QFileDialog

@@ -213,12 +213,12 @@ class InteractionMixin:
             src, dst = self._unit_name(hit.a, hit.b), self._unit_name(hit.a + 1, hit.c)
             value = self._ask_value(f"Weight from {src} to {dst}", current)
             if value is not None:
-                self.sigWeightEdited.emit(hit.a, hit.b, hit.c, float(value))
+                self.sigWeightEdited.emit(snap.generation, hit.a, hit.b, hit.c, float(value))
         else:
             current = float(snap.biases[hit.a - 1][hit.b])
             value = self._ask_value(f"Bias of {self._unit_name(hit.a, hit.b)}", current)
             if value is not None:
-                self.sigBiasEdited.emit(hit.a - 1, hit.b, float(value))
+                self.sigBiasEdited.emit(snap.generation, hit.a - 1, hit.b, float(value))
         return True
 
     def _ask_value(self, title: str, current: float) -> float | None:

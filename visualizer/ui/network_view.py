@@ -80,10 +80,11 @@ class NetworkView(InteractionMixin, RenderMixin, QWidget):
     sigNodeHovered(layer, index)
         The hovered neuron changed (``layer`` 0 = inputs, ``i`` = weight layer ``i``'s outputs); ``(-1, -1)``
         when the cursor leaves the neurons.
-    sigWeightEdited(layer, i, j, value)
-        The user typed a new value for ``weights[layer][i, j]``.
-    sigBiasEdited(layer, j, value)
-        The user typed a new value for ``biases[layer][j]``.
+    sigWeightEdited(generation, layer, i, j, value)
+        The user typed a new value for ``weights[layer][i, j]`` of the network of snapshot generation
+        ``generation`` (the one clicked; the worker drops the edit if the network changed since).
+    sigBiasEdited(generation, layer, j, value)
+        The user typed a new value for ``biases[layer][j]`` (``generation`` as above).
     sigNeuronCountChangeRequested(hidden_index, delta)
         A "+"/"−" glyph above hidden layer ``hidden_index`` (0-based) was clicked.
     sigLayerCountChangeRequested(delta)
@@ -93,8 +94,8 @@ class NetworkView(InteractionMixin, RenderMixin, QWidget):
     """
 
     sigNodeHovered = pyqtSignal(int, int)
-    sigWeightEdited = pyqtSignal(int, int, int, float)
-    sigBiasEdited = pyqtSignal(int, int, float)
+    sigWeightEdited = pyqtSignal(int, int, int, int, float)
+    sigBiasEdited = pyqtSignal(int, int, int, float)
     sigNeuronCountChangeRequested = pyqtSignal(int, int)
     sigLayerCountChangeRequested = pyqtSignal(int)
 
