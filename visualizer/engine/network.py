@@ -25,6 +25,7 @@ pre-zipped per batch size so the loops only unpack tuples. ``benchmarks/engine.p
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -148,7 +149,8 @@ class Network:
     loss : str
         ``squared`` (½·Σ(o − t)², averaged over samples), ``binary_crossentropy`` or ``crossentropy``.
     l1, l2 : float
-        Regularization rates; the penalty ``l1·Σ|w| + l2·½·Σw²`` covers weights only, never biases.
+        Regularization rates; the penalty ``l1·Σ|w| + l2·½·Σw²`` covers weights only, never biases. Training
+        applies L1 with Playground's rule (a shrink that would cross zero kills the link, see :attr:`dead`).
     seed : int
         Seed of the initial weights; :meth:`initialize` with the same seed restores the same weights.
     init : str
@@ -164,6 +166,12 @@ class Network:
         Live float64 views into :attr:`params`.
     params : ndarray, shape ``(n_params,)``
         Every parameter, flat.
+    dead : tuple of bool ndarray, shapes ``(sizes[i], sizes[i + 1])``
+        Links killed by L1 (Playground's rule, see :meth:`~visualizer.engine.trainer.Trainer`): their weight is
+        exactly 0 and training never changes it again. Read-only live views; :meth:`initialize` (Reset), turning
+        L1 off (``l1 = 0``) and :meth:`set_weight` revive links.
+    n_dead : int
+        How many links are dead.
     """
 
     def __init__(
@@ -222,6 +230,12 @@ class Network:
         self.params = np.zeros(self.n_params)
         self.grad = np.zeros(self.n_params)
         self._blocks = self._views(self.params, shapes)
+        # Dead links (L1, Playground's rule): a flat mask over the parameters, True only ever at weights.
+        self._dead = np.zeros(self.n_params, dtype=bool)
+        self._dead_views = tuple(b[:-1] for b in self._views(self._dead, shapes))
+        for view in self._dead_views:
+            view.flags.writeable = False
+        self.n_dead = 0
         self._grad_blocks = self._views(self.grad, shapes)
         self.weights: list[np.ndarray] = _LiveList(b[:-1] for b in self._blocks)
         self.biases: list[np.ndarray] = _LiveList(b[-1] for b in self._blocks)
@@ -256,6 +270,8 @@ class Network:
     def l1(self, value: float) -> None:
         self._l1 = _rate(value)
         self._l1_mask = None  # weight mask × rate, rebuilt on the next step that needs it
+        if not self._l1 and getattr(self, "n_dead", 0):
+            self.revive()  # links die of L1: without it they are free to train again (from 0)
 
     @property
     def l2(self) -> float:
@@ -313,20 +329,83 @@ class Network:
         }
 
     def copy(self) -> Network:
-        """An independent network with the same configuration and parameters."""
+        """An independent network with the same configuration, parameters and dead links."""
         net = Network(**self.config())
         net.params[:] = self.params
+        net._set_dead(self._dead)
         return net
 
     # Pickling and copy.copy/deepcopy: numpy does not keep views as views when it copies or pickles them, so
     # the default protocol would give a network whose weights, biases and hot-path blocks are separate arrays
     # — edits and training would silently stop reaching the forward pass. Rebuild from config + parameters.
     def __getstate__(self) -> dict:
-        return {"config": self.config(), "params": self.params.copy()}
+        return {"config": self.config(), "params": self.params.copy(), "dead": self._dead.copy()}
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state["config"])
         self.params[:] = state["params"]
+        if state.get("dead") is not None:
+            self._set_dead(state["dead"])
+
+    # ------------------------------------------------------------------ dead links (L1)
+    @property
+    def dead(self) -> tuple[np.ndarray, ...]:
+        """Per weight layer, which links L1 has killed: read-only live bool views, shapes ``(n_in, n_out)``."""
+        return self._dead_views
+
+    def _set_dead(self, flat) -> None:
+        """Replace the flat dead mask (biases are never dead); dead weights are set to exactly 0."""
+        mask = np.asarray(flat, dtype=bool)
+        if mask.shape != self._dead.shape:
+            raise ValueError(f"dead mask of shape {mask.shape} does not fit {self.n_params} parameters")
+        np.logical_and(mask, self.weight_mask.astype(bool), out=self._dead)
+        self.params[self._dead] = 0.0
+        self.n_dead = int(np.count_nonzero(self._dead))
+
+    def revive(self) -> None:
+        """Bring every dead link back to life (their weights stay 0 until training or an edit moves them)."""
+        self._dead[:] = False
+        self.n_dead = 0
+
+    def _index(self, layer: int, i: int | None, j: int) -> tuple[int, int | None, int]:
+        if isinstance(layer, bool) or not 0 <= int(layer) < self.n_layers:
+            raise IndexError(f"weight layer {layer} out of range 0..{self.n_layers - 1}")
+        n_in, n_out = self.sizes[layer], self.sizes[layer + 1]
+        if i is not None and not 0 <= int(i) < n_in:
+            raise IndexError(f"unit {i} out of range 0..{n_in - 1} for weight layer {layer}")
+        if not 0 <= int(j) < n_out:
+            raise IndexError(f"unit {j} out of range 0..{n_out - 1} for weight layer {layer}")
+        return int(layer), None if i is None else int(i), int(j)
+
+    def set_weight(self, layer: int, i: int, j: int, value: float) -> None:
+        """Set ``weights[layer][i, j]`` (a user's edit): a dead link comes back to life with that weight.
+
+        Raises IndexError for indices outside the network, ValueError for a non-finite value.
+        """
+        layer, i, j = self._index(layer, i, j)
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"a weight must be a finite number, got {value!r}")
+        if self._dead_views[layer][i, j]:
+            self._dead[self._flat_index(layer, i, j)] = False
+            self.n_dead -= 1
+        self.weights[layer][i, j] = value
+
+    def set_bias(self, layer: int, j: int, value: float) -> None:
+        """Set ``biases[layer][j]`` (a user's edit); a network built with ``bias=False`` keeps its biases at 0.
+
+        Raises IndexError for indices outside the network, ValueError for a non-finite value.
+        """
+        layer, _, j = self._index(layer, None, j)
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"a bias must be a finite number, got {value!r}")
+        if self.bias:
+            self.biases[layer][j] = value
+
+    def _flat_index(self, layer: int, i: int, j: int) -> int:
+        offset = sum((a + 1) * b for a, b in zip(self.sizes[:layer], self.sizes[1 : layer + 1], strict=True))
+        return offset + i * self.sizes[layer + 1] + j
 
     # ------------------------------------------------------------------ initialisation
     def initialize(self, seed: int | None = None) -> None:
@@ -351,6 +430,7 @@ class Network:
                 b[...] = 0.0
             if not self.bias:
                 b[...] = 0.0
+        self.revive()
 
     # ------------------------------------------------------------------ checks
     def _check_X(self, X) -> np.ndarray:
@@ -438,8 +518,12 @@ class Network:
         if not self.bias:
             self.grad *= self.weight_mask
 
-    def add_penalty_gradient(self, grad: np.ndarray, tmp: np.ndarray) -> None:
-        """Add the L1/L2 penalty's gradient to a flat gradient (biases excluded); ``tmp`` is scratch."""
+    def add_penalty_gradient(self, grad: np.ndarray, tmp: np.ndarray, l1: bool = True) -> None:
+        """Add the L1/L2 penalty's (sub)gradient to a flat gradient (biases excluded); ``tmp`` is scratch.
+
+        ``l1=False`` adds the L2 term only: training applies L1 with Playground's shrink-and-clip rule instead
+        (see :class:`~visualizer.engine.trainer.Trainer`); the full subgradient is what :meth:`gradients` reports.
+        """
         # The rates are folded into copies of the weight mask (0 for biases), so each term is one product.
         if self._l2:
             mask = self._l2_mask
@@ -447,13 +531,17 @@ class Network:
                 mask = self._l2_mask = self.weight_mask * self._l2
             np.multiply(self.params, mask, tmp)
             np.add(grad, tmp, grad)
-        if self._l1:
-            mask = self._l1_mask
-            if mask is None:
-                mask = self._l1_mask = self.weight_mask * self._l1
+        if self._l1 and l1:
             np.sign(self.params, tmp)
-            np.multiply(tmp, mask, tmp)
+            np.multiply(tmp, self.l1_mask(), tmp)
             np.add(grad, tmp, grad)
+
+    def l1_mask(self) -> np.ndarray:
+        """The weight mask times the L1 rate (0 at biases), cached until the rate changes."""
+        mask = self._l1_mask
+        if mask is None:
+            mask = self._l1_mask = self.weight_mask * self._l1
+        return mask
 
     # ------------------------------------------------------------------ public API
     def forward(self, X) -> np.ndarray:

@@ -7,6 +7,30 @@ worker in :mod:`visualizer.training` drives it step by step and reads snapshots 
 An *epoch* is one pass over the whole training set in mini-batches of ``batch_size`` samples (the last batch may
 be smaller); the set is reshuffled at the start of every epoch. After each epoch the train and test loss and
 accuracy (classification) or RMSE (regression) are recorded and tutorial 004's stopping criteria are checked.
+
+L1 regularization: Playground's rule
+------------------------------------
+L2 enters the gradient (``w ← w − η·(g + l2·w)``). L1 follows Playground (``updateWeights`` in its ``nn.ts``),
+per weight, with ``s = sign(w)`` taken *before* the step (0 for a weight of exactly 0):
+
+1. the data step: ``w ← w − η·g`` (for momentum and Adam: the optimizer's own update from the data gradient);
+2. the shrink: ``w' = w − η·l1·s``;
+3. if ``w·w' < 0`` — the shrink would carry the weight across zero — the weight becomes exactly 0 and its link
+   is *dead* (:attr:`Network.dead`): its gradient is no longer applied, and it stays 0 from then on. Otherwise
+   ``w ← w'``.
+
+So a weight that does not cross moves by ``−η·g − η·l1·sign(w_before)``, the plain subgradient step, and a
+weight that would jitter around zero dies instead: the sparsity L1 is known for appears. Biases are never
+regularized. ``η`` is the optimizer's learning rate (for Adam too: the shrink is not rescaled by its moments).
+Links revive on Reset (:meth:`Network.initialize`), when L1 is switched off, and when the user sets the weight
+(:meth:`Network.set_weight`).
+
+Divergence
+----------
+A step *diverged* when a parameter became NaN or ±inf, or grew beyond :data:`MAX_PARAMETER`: then the step is
+undone (the parameters and dead links are restored, the optimizer's velocity or moments are forgotten),
+:attr:`Trainer.diverged` becomes True and training stops with a reason that says what to do. The weights kept are
+those before the step, all within the bound, so they can be drawn and evaluated.
 """
 
 from __future__ import annotations
@@ -18,6 +42,15 @@ import numpy as np
 
 from .network import Network
 from .optimizers import make_optimizer
+
+MAX_PARAMETER = 1e6
+"""A step that leaves a parameter larger than this in magnitude has diverged (unless the parameters were
+already that large before the step: a user's edit is not divergence; the bound then becomes twice the largest
+parameter, until Reset). Playground-sized networks train with weights of a few units; a million is far past
+any useful fit but far below what overflows a float32 drawing or an integer cast."""
+
+_MAX_NORM_SQ = MAX_PARAMETER**2
+_FLOAT_MAX = float(np.finfo(np.float64).max)
 
 
 @dataclass
@@ -54,7 +87,9 @@ class StopReason:
     MAX_EPOCHS = "maximum epochs reached"
     PLATEAU = "no further reduction in loss"
     EARLY_STOP = "test loss rising (early stop)"
-    DIVERGED = "diverged (NaN or inf): last finite weights kept"
+    DIVERGED = "Diverged"
+    """Prefix of the divergence reason; the full text (see :meth:`Trainer.diverged_reason`) says at which epoch
+    and what to try."""
 
 
 class History:
@@ -216,7 +251,9 @@ class Trainer:
         self.stop = stop or StopCriteria()
         self._backup = np.empty_like(network.params)
         self._tmp = np.empty_like(network.params)
-        self._zeros = np.zeros_like(network.params)
+        self._sign = np.empty_like(network.params)
+        self._cross = np.empty(network.n_params, dtype=bool)
+        self._dead_backup = np.empty(network.n_params, dtype=bool)
         self.reset_progress()
 
     # ------------------------------------------------------------------ settings that may change live
@@ -262,6 +299,10 @@ class Trainer:
         self.optimizer.reset()
         self.history = History()
         self.stop_reason: str | None = None
+        self.diverged = False
+        """True when training stopped because a step diverged (the kept weights are the last good ones);
+        cleared by a reset and by the next step that succeeds (e.g. after lowering the learning rate)."""
+        self._limit = MAX_PARAMETER
         self._best = math.inf
         self._since_best = 0
         self._rising = 0
@@ -310,29 +351,75 @@ class Trainer:
         buf = net._buffers.get(XbT.shape[1]) or net.buffers(XbT.shape[1])
         net._forward(XbT, buf)
         net._backward(XbT, TbT, buf)
-        if net._l1 or net._l2:
-            net.add_penalty_gradient(net.grad, self._tmp)
         params = net.params
         backup = self._backup
         backup[...] = params
-        self.optimizer.step(params, net.grad)
-        # params · 0 is 0 when every parameter is finite and NaN as soon as one is NaN or ±inf (0·inf = NaN),
-        # without the false alarms of a sum that overflows; one BLAS dot is the cheapest full check.
-        if params.dot(self._zeros) != 0.0:
+        if net._l1 or net.n_dead:
+            self._step_l1(net, params)
+        else:
+            if net._l2:
+                net.add_penalty_gradient(net.grad, self._tmp)
+            self.optimizer.step(params, net.grad)
+        # One BLAS dot: Σp² is within the bound only when every parameter is finite and |p| <= MAX_PARAMETER
+        # (NaN and inf fail the comparison). Anything else takes the careful look of _diverged.
+        if not params.dot(params) <= _MAX_NORM_SQ and self._diverged(params, backup):
             params[...] = backup
-            self._restore_optimizer()
+            if net._l1 or net.n_dead:
+                net._set_dead(self._dead_backup)
+            # The velocity or moments built up on the way out are what carried the weights away: forget them,
+            # so that training can resume from the kept weights with, say, a smaller learning rate.
+            self.optimizer.reset()
             return False
         self.steps += 1
         return True
 
-    def _restore_optimizer(self) -> None:
-        """After a diverged step: the optimizer's state (velocity, moments) may hold NaN/inf too; forget it then,
-        so that training can resume from the last finite weights with, say, a smaller learning rate."""
-        state = self.optimizer.state_dict()
-        for value in state.values():
-            if isinstance(value, np.ndarray) and not np.all(np.isfinite(value)):
-                self.optimizer.reset()
-                return
+    def _diverged(self, params: np.ndarray, before: np.ndarray) -> bool:
+        """The rare case: Σp² exceeded the bound. Diverged when a parameter is non-finite or beyond the limit."""
+        with np.errstate(all="ignore"):
+            if not np.all(np.isfinite(params)):
+                return True
+            largest = float(np.max(np.abs(params)))
+            if largest <= self._limit:
+                return False
+            start = float(np.max(np.abs(before)))
+            if start > self._limit:  # already that large before the step: set from outside (an edit), not a blow-up
+                self._limit = min(2.0 * start, _FLOAT_MAX)
+            return not largest <= self._limit
+
+    def _step_l1(self, net: Network, params: np.ndarray) -> None:
+        """The data step, then L1's shrink with Playground's clip-at-zero rule (see the module docstring)."""
+        grad, dead = net.grad, net._dead
+        self._dead_backup[...] = dead
+        sign = None
+        if net._l1:
+            sign = self._sign
+            np.sign(params, sign)  # sign(w) before the step, 0 for w == 0
+            np.multiply(sign, net.l1_mask(), sign)  # × rate; 0 at biases
+        if net.n_dead:
+            np.copyto(grad, 0.0, where=dead)  # a dead link's gradient is not applied
+        if net._l2:
+            net.add_penalty_gradient(grad, self._tmp, l1=False)
+        self.optimizer.step(params, grad)
+        if net.n_dead:
+            np.copyto(params, 0.0, where=dead)  # momentum or Adam's state must not move them either
+        if sign is not None:
+            new, cross = self._tmp, self._cross
+            np.multiply(sign, self.optimizer._lr, sign)
+            np.subtract(params, sign, new)  # w' = w − η·l1·sign(w_before)
+            np.multiply(params, new, sign)
+            np.less(sign, 0.0, cross)  # w·w' < 0: the shrink crossed zero
+            params[...] = new
+            if cross.any():
+                params[cross] = 0.0
+                dead |= cross
+                net.n_dead = int(np.count_nonzero(dead))
+
+    def diverged_reason(self) -> str:
+        """What the user reads when a step diverged: where, why, and what to do."""
+        return (
+            f"{StopReason.DIVERGED} at epoch {self.epoch + 1}: the learning rate {self.learning_rate:g} is too large "
+            "for this network — lower it and press Reset"
+        )
 
     def step_batch(self) -> str | None:
         """Train on the next mini-batch; at the end of an epoch record it. Returns a stop reason or None."""
@@ -343,7 +430,8 @@ class Trainer:
         XbT, TbT = self._batches[self._batch_index]
         with np.errstate(all="ignore"):
             if not self._step(XbT, TbT):
-                return self._stopped(StopReason.DIVERGED)
+                return self._stopped_diverged()
+            self.diverged = False
             self._batch_index += 1
             self._cursor += XbT.shape[1]
             if self._cursor >= self.n_train:
@@ -361,9 +449,10 @@ class Trainer:
         with np.errstate(all="ignore"):
             for XbT, TbT in self._batches[self._batch_index :]:
                 if not step(XbT, TbT):
-                    return self._stopped(StopReason.DIVERGED)
+                    return self._stopped_diverged()
                 self._batch_index += 1
                 self._cursor += XbT.shape[1]
+            self.diverged = False
             self._cursor = 0
             return self._end_epoch()
 
@@ -378,6 +467,10 @@ class Trainer:
     def _stopped(self, reason: str) -> str:
         self.stop_reason = reason
         return reason
+
+    def _stopped_diverged(self) -> str:
+        self.diverged = True
+        return self._stopped(self.diverged_reason())
 
     # ------------------------------------------------------------------ evaluation
     def outputs(self, XaT: np.ndarray) -> np.ndarray:
@@ -422,7 +515,10 @@ class Trainer:
         prev_tr = self.history.last("train_loss")
         self.history.append(tr, te, trm, tem)
         if not math.isfinite(tr):
-            return self._stopped(StopReason.DIVERGED)
+            self.epoch -= 1  # reported as the epoch it happened in
+            reason = self._stopped_diverged()
+            self.epoch += 1
+            return reason
         s = self.stop
         # Book-keeping first, so the counters stay right when training continues after a stop.
         if tr < self._best - s.min_delta:
@@ -487,6 +583,8 @@ class Trainer:
         return {
             "network": self.net.config(),
             "params": self.net.params.copy(),
+            "dead": self.net._dead.copy(),
+            "diverged": self.diverged,
             "optimizer": self.optimizer.state_dict(),
             "rng": self.rng.bit_generator.state,
             "epoch": self.epoch,
@@ -505,6 +603,8 @@ class Trainer:
         if list(state["network"]["sizes"]) != list(self.net.sizes):
             raise ValueError("saved state belongs to a network of another shape")
         self.net.params[:] = state["params"]
+        self.net._set_dead(state["dead"]) if state.get("dead") is not None else self.net.revive()
+        self.diverged = bool(state.get("diverged", False))
         self.optimizer.load_state_dict(state["optimizer"])
         self.rng.bit_generator.state = state["rng"]
         self.epoch, self.steps, self._cursor = int(state["epoch"]), int(state["steps"]), int(state["cursor"])
