@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from visualizer.engine import FEATURES, GridEvaluator, Network, feature_matrix
+from visualizer.engine.grid import exp_tanh_is_faster
 
 ALL_FEATURES = tuple(FEATURES)
 
@@ -26,11 +27,12 @@ def grid_points(grid: GridEvaluator) -> np.ndarray:
         (("x1^2", "x2^2"), (), "sigmoid", "linear"),
     ],
 )
-def test_grid_matches_forward(features, hidden, activation, output):
+@pytest.mark.parametrize("fast_tanh", [False, True], ids=["np_tanh", "exp_form"])
+def test_grid_matches_forward(features, hidden, activation, output, fast_tanh):
     R = 37
     n_out = 3 if output == "softmax" else 1
     net = Network([len(features), *hidden, n_out], activation=activation, output=output, seed=1)
-    grid = GridEvaluator(features, (-6.0, 6.0), resolution=R)
+    grid = GridEvaluator(features, (-6.0, 6.0), resolution=R, fast_tanh=fast_tanh)
     result = grid.evaluate(net)
     F = feature_matrix(grid_points(grid), features)
     expected = net.forward_all(F)
@@ -110,6 +112,54 @@ def test_float32_grid_keeps_large_activations_finite_and_quiet():
         assert np.all(np.isfinite(layer))
     np.testing.assert_allclose(result.output.sum(axis=0), 1.0, rtol=1e-5)
     assert result.layers[0].min() >= 0.0 and result.layers[0].max() <= 1.0
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_exp_form_saturates_exactly_and_quietly_for_huge_weights(activation):
+    """The exp form overflows e^(±2z) to inf for huge sums: the maps must still be finite and exactly saturated."""
+    net = Network([2, 4, 1], activation=activation, output=activation, seed=0)
+    net.weights[0] *= 1e30
+    net.biases[0][:] = 1e30
+    result = GridEvaluator(("x1", "x2"), resolution=30, fast_tanh=True).evaluate(net)
+    low, high = (-1.0, 1.0) if activation == "tanh" else (0.0, 1.0)
+    for layer in result.layers:
+        assert np.all(np.isfinite(layer))
+        assert layer.min() >= low and layer.max() <= high
+    assert set(np.unique(result.layers[0])) <= {np.float32(low), np.float32(high)}
+
+
+def test_exp_form_matches_numpy_tanh_to_float32_rounding():
+    """Ten layers of 64 (the largest network the window shows): exp form and np.tanh agree far below a colour step."""
+    net = Network([7, *[64] * 10, 1], activation="tanh", output="tanh", seed=3)
+    exact = GridEvaluator(ALL_FEATURES, resolution=24, fast_tanh=False).evaluate(net)
+    fast = GridEvaluator(ALL_FEATURES, resolution=24, fast_tanh=True).evaluate(net)
+    for a, b in zip(exact.layers, fast.layers, strict=True):
+        np.testing.assert_allclose(b, a, rtol=0, atol=1e-4)
+    assert isinstance(exp_tanh_is_faster(), bool)
+
+
+def test_sliced_pass_is_the_network_as_it_was_when_started():
+    """start() copies the weights; training may go on between slices; advance(0) computes one layer per call."""
+    net = Network([2, 5, 4, 3, 1], activation="tanh", seed=4)
+    grid = GridEvaluator(("x1", "x2"), resolution=20)
+    want = grid.evaluate(net)
+    grid_pass = grid.start(net)
+    calls = 0
+    while True:
+        net.weights[calls % 4] *= -3.0  # the live network moves on between slices
+        net.biases[calls % 4] += 0.5
+        calls += 1
+        if grid_pass.advance():
+            break
+    assert calls == net.n_layers
+    got = grid_pass.result()
+    for a, b in zip(got.layers, want.layers, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert grid_pass.done and grid_pass.advance()  # finished passes stay finished
+    unfinished = grid.start(net)
+    with pytest.raises(RuntimeError, match="not finished"):
+        unfinished.result()
+    assert unfinished.advance(budget_s=10.0)  # a generous budget finishes the pass in one call
 
 
 def test_errors():

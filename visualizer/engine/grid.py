@@ -19,6 +19,8 @@ float32 and no ±inf or NaN reaches a drawing.
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +41,54 @@ def _finite32(values: np.ndarray) -> np.ndarray:
     """``values`` as float32 within ±CLIP, NaN as 0 (a fresh array)."""
     clipped = np.clip(np.nan_to_num(values, nan=0.0), -CLIP, CLIP)
     return clipped.astype(np.float32, order="C")
+
+
+_ONE = np.float32(1.0)
+_TWO = np.float32(2.0)
+
+
+def _tanh_exp(H: np.ndarray) -> None:
+    """In place: ``H`` holds ``2z``; becomes ``tanh(z) = 1 − 2 / (e^(2z) + 1)`` (exp overflow gives exactly ±1)."""
+    np.exp(H, out=H)
+    np.add(H, _ONE, out=H)
+    np.divide(_TWO, H, out=H)
+    np.subtract(_ONE, H, out=H)
+
+
+def _sigmoid_exp(H: np.ndarray) -> None:
+    """In place: ``H`` holds ``−z``; becomes ``σ(z) = 1 / (1 + e^(−z))``."""
+    np.exp(H, out=H)
+    np.add(H, _ONE, out=H)
+    np.divide(_ONE, H, out=H)
+
+
+#: activation → (factor folded into the weights, in-place function of the scaled sums)
+_EXP_FORM = {"tanh": (_TWO, _tanh_exp), "sigmoid": (-_ONE, _sigmoid_exp)}
+
+
+@functools.cache
+def exp_tanh_is_faster() -> bool:
+    """Whether ``1 − 2/(e^(2z)+1)`` (4 ufunc calls) beats ``np.tanh`` on this machine, in float32, measured once.
+
+    numpy picks its SIMD kernels at import: with AVX-512 its float32 ``tanh`` costs ~0.4 ns a value and wins;
+    with AVX2 only it costs ~2.4 ns against ~1.5 for the exp form, and with SSE only ~18 against ~3.
+    """
+    Z = np.linspace(-4.0, 4.0, 16 * 4096, dtype=np.float32).reshape(16, 4096)
+    H = np.empty_like(Z)
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(7):
+            np.copyto(H, Z)
+            t0 = time.perf_counter()
+            fn(H)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    with np.errstate(all="ignore"):
+        t_numpy = best(lambda a: np.tanh(a, out=a))
+        t_exp = best(_tanh_exp)
+    return t_exp < 0.8 * t_numpy
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +128,11 @@ class GridEvaluator:
         ``R``, points per axis.
     normalization : (ndarray, ndarray) or None
         ``(offset, scale)`` applied to the features, as fitted on the training set.
+    fast_tanh : bool or None
+        Compute tanh and sigmoid units from ``np.exp`` (4 and 3 ufunc calls) instead of ``np.tanh``: the same
+        values to float32 rounding (≤ 3e-7 per unit, a few 1e-5 after ten layers of 64, far below one colour
+        step of 1/128), 1.6× faster without AVX-512 and 6× with SSE only. ``None``: whichever is faster here
+        (:func:`exp_tanh_is_faster`).
     """
 
     def __init__(
@@ -86,12 +141,14 @@ class GridEvaluator:
         domain: tuple[float, float] = (-6.0, 6.0),
         resolution: int = 100,
         normalization: tuple[np.ndarray, np.ndarray] | None = None,
+        fast_tanh: bool | None = None,
     ):
         if resolution < 2:
             raise ValueError("grid resolution must be at least 2")
         self.features = tuple(features)
         self.domain = (float(domain[0]), float(domain[1]))
         self.resolution = int(resolution)
+        self.fast_tanh = exp_tanh_is_faster() if fast_tanh is None else bool(fast_tanh)
         R = self.resolution
         self.xs = np.linspace(self.domain[0], self.domain[1], R)
         gx, gy = np.meshgrid(self.xs, self.xs)  # gy varies along rows
