@@ -55,6 +55,8 @@ A readable table, then, as the last line, one JSON object::
     torch_ratio           steps_per_s / torch_steps_per_s (null if PyTorch is missing)
     sklearn_ratio         steps_per_s / sklearn_steps_per_s (null if scikit-learn is missing)
     grid_ms               median milliseconds of one grid pass at resolution 100 on the maximum network
+    grid_fast_tanh        whether the grid pass computes tanh from np.exp (faster here than np.tanh)
+    machine               CPU, cores, numpy SIMD in use, BLAS (see _machine.py; also printed at the top)
 
 Targets on a 2-core machine: ``torch_ratio >= 6``, ``sklearn_ratio >= 25``, ``grid_ms <= 4``.
 """
@@ -65,7 +67,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -73,12 +74,14 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a source checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # _machine
 # One BLAS thread, as the app runs (visualizer/app.py) and as PyTorch is told to: every contender computes
 # on one core, and no idle BLAS thread spins on the other one while the next contender is timed.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import numpy as np  # noqa: E402
+from _machine import machine  # noqa: E402
 
 from visualizer.engine import GridEvaluator, Network, Trainer, make_dataset  # noqa: E402
 
@@ -272,6 +275,7 @@ def main(argv=None) -> dict:
     seconds = 6.0 if args.quick else args.seconds
     rounds = args.rounds or (3 if args.quick else 7)
 
+    info = machine()
     data = load_data()
     contenders, missing = build_contenders(data)
     # Warm-up: fill caches, build buffers, let PyTorch and scikit-learn set themselves up.
@@ -309,7 +313,6 @@ def main(argv=None) -> dict:
         return f"{label:<34}{med[key]:>14,.0f}{min(v):>12,.0f}{max(v):>12,.0f}{last}{acc}"
 
     print(f"NN Visualizer engine benchmark — {rounds} interleaved rounds, {slice_s:.2f} s per contender per round")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, {platform.machine()}")
     print()
     print(
         f"{'steps/s (batch 10, circle, 250 pts)':<34}{'median':>14}{'min':>12}{'max':>12}{'ours ÷':>10}{'test acc':>10}"
@@ -335,8 +338,10 @@ def main(argv=None) -> dict:
         "torch_ratio": None if torch_rate is None else round(ours / torch_rate, 2),
         "sklearn_ratio": None if sklearn_rate is None else round(ours / sklearn_rate, 2),
         "grid_ms": round(grid_med, 3),
+        "grid_fast_tanh": contenders["grid"].grid.fast_tanh,
         "rounds": rounds,
         "seconds": seconds,
+        "machine": info,
     }
     print(json.dumps(result))
     return result
