@@ -6,6 +6,11 @@ With three or more classes the image is an RGB blend of the class colours weight
 probabilities. Two ``ScatterPlotItem``s draw the training points (white rim) and test points (dark rim).
 
 Hovering a neuron in the network view shows that neuron's own map here, full size, until the pointer leaves it.
+
+No NaN or infinity ever reaches the colour mapping: every map is cleaned first (:func:`finite_signed`, NaN → 0,
+±inf → ±1, clipped), and points with a non-finite coordinate or label are left out. A diverged run
+(``snap.diverged``) is drawn as a distinct state, not as data: the last map that was finite, greyed, under the
+message :data:`DIVERGED_TEXT`, until Reset (or a rebuild) brings a run that has not diverged.
 """
 
 from __future__ import annotations
@@ -18,6 +23,32 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 from ..engine.features import LABELS
 from ..training.snapshot import Snapshot
 from . import colors
+
+DIVERGED_COLOR = "#c62828"
+
+
+DIVERGED_TEXT = "Diverged — lower the learning rate and press Reset (R)"
+
+
+def finite_signed(values: np.ndarray) -> np.ndarray:
+    """``values`` made safe for the −1 … 1 colour scale: NaN → 0, ±inf → ±1, everything clipped to −1 … 1."""
+    out = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
+    return np.clip(out, -1.0, 1.0)
+
+
+def finite_probs(probs: np.ndarray) -> np.ndarray:
+    """Class probabilities ``(k, R, R)`` made safe: non-finite → 0, clipped to 0 … 1; an all-zero pixel is uniform."""
+    p = np.clip(np.nan_to_num(np.asarray(probs, dtype=np.float64), nan=0.0, posinf=1.0, neginf=0.0), 0.0, 1.0)
+    total = p.sum(axis=0, keepdims=True)
+    return np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / p.shape[0])
+
+
+def greyed(rgb: np.ndarray) -> np.ndarray:
+    """An RGB image washed out to light greys (the diverged state's background): it reads as "not data"."""
+    rgb = np.asarray(rgb, dtype=np.float64)[..., :3]
+    luma = rgb @ np.array([0.299, 0.587, 0.114])
+    grey = 150.0 + 0.35 * luma[..., None]
+    return np.clip(np.round(np.repeat(grey, 3, axis=-1)), 0, 255).astype(np.uint8)
 
 
 def output_map(snap: Snapshot) -> np.ndarray | None:
@@ -41,6 +72,7 @@ def to_signed(values: np.ndarray, activation: str) -> np.ndarray:
 
 def class_blend(probs: np.ndarray, discretize: bool) -> np.ndarray:
     """RGB image ``(R, R, 3)`` uint8 for class probabilities ``probs`` (k, R, R)."""
+    probs = finite_probs(probs)
     k = probs.shape[0]
     palette = colors.class_rgb(k)
     if discretize:
@@ -50,6 +82,17 @@ def class_blend(probs: np.ndarray, discretize: bool) -> np.ndarray:
     confidence = np.clip((probs.max(axis=0) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None]
     grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=np.float64)
     return (grey + (rgb - grey) * (0.2 + 0.55 * confidence)).astype(np.uint8)
+
+
+def finite_points(X, y, task: str) -> tuple[np.ndarray, np.ndarray]:
+    """The points ``(X, y)`` that can be drawn: finite coordinates, and a finite label ≥ 0 for classification."""
+    X = np.asarray(X, dtype=np.float64).reshape(-1, 2) if np.size(X) else np.empty((0, 2))
+    y = np.asarray(y)
+    keep = np.isfinite(X).all(axis=1)
+    if task != "regression":
+        labels = y.astype(np.float64)
+        keep &= np.isfinite(labels) & (labels >= 0)
+    return X[keep], y[keep]
 
 
 class BoundaryView(QWidget):
@@ -78,6 +121,14 @@ class BoundaryView(QWidget):
         self.caption.setZValue(10)
         self.plot.addItem(self.caption)
         self.caption.hide()
+        self.overlay = pg.TextItem(anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 225),
+                                   border=pg.mkPen(DIVERGED_COLOR, width=1.5))
+        self.overlay.setHtml(
+            f"<div style='color:{DIVERGED_COLOR}; font-size:11pt; text-align:center'><b>Diverged</b> — lower the "
+            "learning rate<br>and press Reset (R)</div>")
+        self.overlay.setZValue(20)
+        self.plot.addItem(self.overlay)
+        self.overlay.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
@@ -91,6 +142,8 @@ class BoundaryView(QWidget):
         self._dataset = None
         self._domain = None
         self._hover: tuple[int, int] | None = None
+        self._last_finite: tuple[int, np.ndarray] | None = None  # (generation, RGB) of the last finite output map
+        self.diverged = False
 
     # ------------------------------------------------------------------ settings
     def set_show_test(self, on: bool) -> None:
@@ -114,7 +167,18 @@ class BoundaryView(QWidget):
         if snap.dataset is not self._dataset:
             self._dataset = snap.dataset
             self._draw_points()
+        self.diverged = bool(snap.diverged)
         self._draw_image()
+        self.overlay.setVisible(self.diverged)
+        if self.diverged:
+            lo, hi = self._domain if self._domain is not None else self._extent(snap)
+            self.overlay.setPos(0.5 * (lo + hi), 0.5 * (lo + hi))
+
+    def _extent(self, snap: Snapshot) -> tuple[float, float]:
+        if snap.grid is None:
+            return (-1.0, 1.0)
+        x, _y, w, _h = self._rect(snap)
+        return (x, x + w)
 
     def _draw_points(self) -> None:
         ds = self._dataset
@@ -128,15 +192,16 @@ class BoundaryView(QWidget):
             self.plot.setRange(xRange=(lo, hi), yRange=(lo, hi), padding=0.02)
             self.caption.setPos(lo, hi)
         for item, X, y in ((self.train_points, ds.X_train, ds.y_train), (self.test_points, ds.X_test, ds.y_test)):
-            item.setData(pos=np.asarray(X), brush=self._point_brushes(ds, y))
+            X, y = finite_points(X, y, ds.task)
+            item.setData(pos=X, brush=self._point_brushes(ds, y))
         self.test_points.setVisible(self.show_test)
 
     @staticmethod
     def _point_brushes(ds, y: np.ndarray) -> list:
         if ds.task == "regression":
-            rgba = colors.colorize_diverging(np.clip(y, -1, 1))
+            rgba = colors.colorize_diverging(finite_signed(y))
             return [pg.mkBrush(*c) for c in rgba]
-        palette = [pg.mkBrush(c) for c in colors.CLASS_COLORS]
+        palette = [pg.mkBrush(colors.class_color(k)) for k in range(len(colors.CLASS_COLORS))]
         return [palette[int(c) % len(palette)] for c in y]
 
     def _draw_image(self) -> None:
@@ -147,8 +212,9 @@ class BoundaryView(QWidget):
         if self._hover is not None:
             layer, index = self._hover
             if layer == 0:
-                data = snap.grid.inputs[index]
-                vmax = float(np.max(np.abs(data))) or 1.0
+                data = np.asarray(snap.grid.inputs[index], dtype=np.float64)
+                finite = np.abs(data[np.isfinite(data)])
+                vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
                 values = data / vmax
                 name = snap.feature_names[index]
                 text = f"Input {LABELS.get(name, name)}"
@@ -163,14 +229,36 @@ class BoundaryView(QWidget):
             return
         self.caption.hide()
         values = output_map(snap)
+        finite = bool(np.isfinite(snap.grid.output).all())
         if values is None:
-            self.image.setLookupTable(None)
-            self.image.setImage(class_blend(snap.grid.output, self.discretize), autoLevels=False, levels=(0, 255),
-                                rect=self._rect(snap))
+            rgb = class_blend(snap.grid.output, self.discretize)
+        else:
+            values = finite_signed(values)
+            if self.discretize:
+                values = np.where(values > 0, 1.0, -1.0) if snap.task == "classification" else np.round(values * 4) / 4
+            rgb = None
+        if not snap.diverged:
+            if finite:
+                self._last_finite = (snap.generation, values if rgb is None else rgb)
+            if rgb is None:
+                self._set_scalar(values)
+            else:
+                self._set_rgb(rgb)
             return
-        if self.discretize:
-            values = np.where(values > 0, 1.0, -1.0) if snap.task == "classification" else np.round(values * 4) / 4
-        self._set_scalar(values)
+        # Diverged: the last finite map of this network (or this one, cleaned), greyed; the overlay says why.
+        if not finite and self._last_finite is not None and self._last_finite[0] == snap.generation:
+            last = self._last_finite[1]
+            if last.ndim == 2:
+                values, rgb = last, None
+            else:
+                rgb = last
+        if rgb is None:
+            rgb = colors.colorize_diverging(values, lut=colors.BACKGROUND_LUT)
+        self._set_rgb(greyed(rgb))
+
+    def _set_rgb(self, rgb: np.ndarray) -> None:
+        self.image.setLookupTable(None)
+        self.image.setImage(rgb, autoLevels=False, levels=(0, 255), rect=self._rect(self._snap))
 
     def _rect(self, snap: Snapshot) -> tuple[float, float, float, float]:
         """The image's extent: grid points are pixel centres, so it reaches half a cell past the domain."""
@@ -180,6 +268,10 @@ class BoundaryView(QWidget):
         return (lo, lo, hi - lo, hi - lo)
 
     def _set_scalar(self, values: np.ndarray) -> None:
+        values = finite_signed(values)
+        if self.diverged:  # a hovered neuron's map while diverged: greyed like the output
+            self._set_rgb(greyed(colors.colorize_diverging(values, lut=colors.BACKGROUND_LUT)))
+            return
         self.image.setLookupTable(colors.BACKGROUND_LUT)
         self.image.setImage(values, autoLevels=False, levels=(-1.0, 1.0), rect=self._rect(self._snap))
 

@@ -15,19 +15,29 @@ BLUE = "#0877bd"
 NEGATIVE = ORANGE
 POSITIVE = BLUE
 
-# Distinct colours for 3–10 classes (blue and orange first, matching the two-class case).
+# Class colours, for every view (data points, the output map, the output neurons, the data preview): blue and
+# orange first, matching the two-class case, then Okabe & Ito's colour-blind-safe set (bluish green, reddish
+# purple, sky blue, vermillion, yellow, near-black). Under simulated protanopia, deuteranopia and tritanopia
+# (Machado et al. 2009) any two of the first 8 stay at least 15 CIELAB units apart (tests/test_boundary_view.py);
+# the previous tab10-like set had green/red 7 and blue/purple 1 units apart. Classes 9 and 10 reuse brown and
+# grey; more classes cycle.
 CLASS_COLORS = (
-    "#f59322",  # orange
-    "#0877bd",  # blue
-    "#2ca02c",  # green
-    "#d62728",  # red
-    "#9467bd",  # purple
+    "#f59322",  # orange (Playground)
+    "#0877bd",  # blue (Playground)
+    "#009e73",  # bluish green
+    "#cc79a7",  # reddish purple
+    "#56b4e9",  # sky blue
+    "#d55e00",  # vermillion
+    "#f0e442",  # yellow
+    "#3d3d3d",  # near-black
     "#8c564b",  # brown
-    "#e377c2",  # pink
     "#7f7f7f",  # grey
-    "#bcbd22",  # olive
-    "#17becf",  # cyan
 )
+
+
+def class_color(k: int) -> str:
+    """The colour of class ``k`` (cycles after ``len(CLASS_COLORS)``): the one place every view asks."""
+    return CLASS_COLORS[int(k) % len(CLASS_COLORS)]
 
 
 def hex_to_rgb(color: str) -> tuple[int, int, int]:
@@ -66,11 +76,16 @@ BACKGROUND_LUT = diverging_lut(low=lighten(ORANGE, 0.35), mid=GREY, high=lighten
 
 def class_rgb(n_classes: int) -> np.ndarray:
     """``(n_classes, 3)`` float RGB in 0–255 for the first ``n_classes`` class colours."""
-    return np.array([hex_to_rgb(CLASS_COLORS[i % len(CLASS_COLORS)]) for i in range(n_classes)], dtype=np.float64)
+    return np.array([hex_to_rgb(class_color(i)) for i in range(n_classes)], dtype=np.float64)
 
 
 def colorize_diverging(values: np.ndarray, vmax: float = 1.0, lut: np.ndarray = PLAYGROUND_LUT) -> np.ndarray:
-    """Map values in ``[−vmax, vmax]`` to RGBA uint8 through ``lut`` (vectorised; shape ``values.shape + (4,)``)."""
+    """Map values in ``[−vmax, vmax]`` to RGBA uint8 through ``lut`` (vectorised; shape ``values.shape + (4,)``).
+
+    NaN maps to the middle (zero), ±inf to the ends: no value can index outside the table.
+    """
     n = lut.shape[0]
-    idx = np.clip(((np.asarray(values, dtype=np.float32) / vmax) + 1.0) * (0.5 * (n - 1)), 0, n - 1)
+    scaled = np.asarray(values, dtype=np.float64) / vmax
+    scaled = np.nan_to_num(scaled, nan=0.0, posinf=1.0, neginf=-1.0)
+    idx = np.clip((scaled + 1.0) * (0.5 * (n - 1)), 0, n - 1)
     return lut[np.rint(idx).astype(np.intp)]
