@@ -93,9 +93,45 @@ def engine_alone(config: Config, seconds: float) -> tuple[int, int, float]:
     return epochs, steps, clock() - t0
 
 
+def _timed(fn, sink: list[float], state: dict):
+    """``fn`` wrapped to append its milliseconds to ``sink`` while ``state["measuring"]``."""
+
+    def wrapper(*args, **kwargs):
+        if not state["measuring"]:
+            return fn(*args, **kwargs)
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            sink.append(1000.0 * (time.perf_counter() - t0))
+
+    return wrapper
+
+
+def _median(values: list[float]) -> float | None:
+    return round(float(np.median(values)), 2) if values else None
+
+
 def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: float) -> dict:
     """Train in the real window under ``app.exec()``; returns frame and training figures."""
+    from visualizer.engine.grid import GridEvaluator
+    from visualizer.training.snapshot import Snapshot
     from visualizer.ui.main_window import MainWindow
+
+    state = {"measuring": False}
+    grid_ms: list[float] = []
+    snapshot_ms: list[float] = []
+    original_evaluate, original_of = GridEvaluator.evaluate, Snapshot.__dict__["of"].__func__
+    GridEvaluator.evaluate = _timed(original_evaluate, grid_ms, state)
+    Snapshot.of = classmethod(_timed(original_of, snapshot_ms, state))
+    try:
+        return _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snapshot_ms)
+    finally:
+        GridEvaluator.evaluate = original_evaluate
+        Snapshot.of = classmethod(original_of)
+
+
+def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snapshot_ms) -> dict:
 
     app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background="w", foreground="#333")
@@ -106,7 +142,8 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
 
     frame_start: list[float] = []
     frame_end: list[float] = []
-    state = {"measuring": False, "t0": 0.0, "t1": 0.0, "snap0": None, "snap1": None, "started": False}
+    draw_end: list[float] = []
+    state.update({"measuring": False, "t0": 0.0, "t1": 0.0, "snap0": None, "snap1": None, "started": False})
 
     original_draw = win.draw
     original_request = controller.request_snapshot
@@ -114,7 +151,18 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
     def timed_draw(snap):
         if state["measuring"]:
             frame_start.append(time.perf_counter())
-        original_draw(snap)
+            original_draw(snap)
+            draw_end.append(time.perf_counter())
+        else:
+            original_draw(snap)
+
+    # Where a frame's milliseconds go: each view's update (GUI thread), and in the training thread the grid pass
+    # and the rest of making a snapshot (copies). Wrappers cost two clock reads each.
+    view_ms: dict[str, list[float]] = {}
+    for name in ("network_view", "boundary_view", "loss_view"):
+        view = getattr(win, name, None)
+        if view is not None and hasattr(view, "update_snapshot"):
+            view.update_snapshot = _timed(view.update_snapshot, view_ms.setdefault(name, []), state)
 
     def timed_request():
         if state["measuring"] and len(frame_end) < len(frame_start):
@@ -156,9 +204,29 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
         raise SystemExit("live.py: the window produced no frames (did training start?)")
 
     elapsed = state["t1"] - state["t0"]
-    starts = np.array(frame_start[: len(frame_end)])
+    n = min(len(frame_end), len(draw_end))
+    starts = np.array(frame_start[:n])
     intervals = np.diff(starts) * 1000.0
-    draws = (np.array(frame_end) - starts) * 1000.0
+    draws = (np.array(frame_end[:n]) - starts) * 1000.0
+    paints = (np.array(frame_end[:n]) - np.array(draw_end[:n])) * 1000.0
+    views = {name: _median(v) for name, v in view_ms.items()}
+    breakdown = {
+        "frame": {
+            **{f"{name}_ms": v for name, v in views.items()},
+            "other_draw_ms": _median(list((np.array(draw_end[:n]) - starts) * 1000.0
+                                          - sum(np.array(v[:n]) for v in view_ms.values() if len(v) >= n))),
+            "paint_ms": _median(list(paints)),
+        },
+        "training_thread": {
+            "grid_ms": _median(grid_ms),
+            "snapshot_copy_ms": _median(list(np.array(snapshot_ms) - np.array(grid_ms[: len(snapshot_ms)])))
+            if len(grid_ms) >= len(snapshot_ms) else _median(snapshot_ms),
+            "snapshots_per_s": round(len(snapshot_ms) / elapsed, 1),
+            "grid_share": round(sum(grid_ms) / 1000.0 / elapsed, 3),
+            "snapshot_share": round(sum(snapshot_ms) / 1000.0 / elapsed, 3),
+        },
+        "gui_frame_share": round(float(draws.sum()) / 1000.0 / elapsed, 3),
+    }
     return {
         "median_frame_ms": round(float(np.median(intervals)), 2),
         "p95_frame_ms": round(float(np.percentile(intervals, 95)), 2),
@@ -169,6 +237,7 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
         "steps_per_s": round((snap1.steps - snap0.steps) / elapsed, 1),
         "seconds": round(elapsed, 2),
         "network": list(snap1.sizes),
+        "breakdown": breakdown,
     }
 
 
@@ -187,6 +256,7 @@ def main(argv=None) -> dict:
         sys.setswitchinterval(args.switch_interval / 1000.0)
 
     info = machine()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     hidden = tuple(int(h) for h in args.layers.split(",") if h.strip())
     config = Config(dataset=args.dataset, features=tuple(args.features.split(",")), hidden=hidden)
 
@@ -205,6 +275,7 @@ def main(argv=None) -> dict:
         "size": list(args.size),
         "dataset": args.dataset,
         "switch_interval_ms": sys.getswitchinterval() * 1000.0,
+        "loadavg_before_after": [load_before, [round(x, 2) for x in os.getloadavg()]],
         "machine": info,
     }
     print(f"network {result['network']}, {args.dataset}, window {args.size[0]}x{args.size[1]}, "
@@ -213,6 +284,14 @@ def main(argv=None) -> dict:
           f"{result['frames_per_s']} frames/s; drawing median {result['draw_ms']} ms, p95 {result['draw_p95_ms']} ms")
     print(f"training while drawing: {result['epochs_per_s']} epochs/s, {result['steps_per_s']} steps/s; "
           f"engine alone: {result['engine_epochs_per_s']} epochs/s -> efficiency {result['efficiency']}")
+    b = result["breakdown"]
+    print("frame (GUI thread, median ms): " + ", ".join(f"{k.removesuffix('_ms')} {v}" for k, v in b["frame"].items()))
+    t = b["training_thread"]
+    print(f"training thread: grid pass {t['grid_ms']} ms, rest of snapshot {t['snapshot_copy_ms']} ms, "
+          f"{t['snapshots_per_s']} snapshots/s; shares of wall time: grid {t['grid_share']}, "
+          f"snapshots {t['snapshot_share']}, GUI frames {b['gui_frame_share']}, "
+          f"training {round(result['epochs_per_s'] / engine_eps, 3)}")
+    print(f"load average 1/5/15 min before and after: {load_before} / {[round(x, 2) for x in os.getloadavg()]}")
     print(json.dumps(result))
     return result
 
