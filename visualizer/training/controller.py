@@ -88,7 +88,8 @@ class TrainingController(QObject):
             self._watchdog.start()
 
     def shutdown(self, timeout_ms: int = 1000) -> bool:
-        """Stop the loop and the thread; True if it ended within ``timeout_ms``.
+        """Stop the loop and the thread; True if it ended within ``timeout_ms`` (if not, this waits up to 5 s
+        more: a running QThread must not be destroyed).
 
         The loop abandons queued commands and checks for quit between mini-batches, so this takes at most one
         mini-batch or one snapshot (well under 0.5 s).
@@ -101,7 +102,10 @@ class TrainingController(QObject):
             worker.request_quit()
             if thread.isRunning():
                 thread.quit()
-                ended = thread.wait(timeout_ms) and ended
+                if not thread.wait(timeout_ms):
+                    ended = False
+                    # Qt aborts the process when a running QThread is destroyed: better late than that
+                    thread.wait(5000)
         return ended
 
     def is_alive(self) -> bool:
