@@ -186,3 +186,24 @@ def test_class_colours_are_one_palette():
     for k in range(12):
         assert tuple(colors.class_rgb(12)[k]) == colors.hex_to_rgb(colors.class_color(k))
     assert colors.class_color(len(colors.CLASS_COLORS)) == colors.class_color(0)
+
+
+def test_hovered_neuron_gone_after_a_rebuild(view):
+    """Hovering neuron 4 of hidden layer 1, the network is rebuilt with 2 neurons there: no IndexError."""
+    view.update_snapshot(make_snapshot(hidden=(4, 2)))
+    view.show_neuron(1, 3)
+    assert view.caption.isVisible()
+    view.update_snapshot(make_snapshot(hidden=(2,), generation=2))
+    assert not view.caption.isVisible()
+    assert view.image_data().ndim == 2
+
+
+def test_a_new_run_does_not_fall_back_on_the_old_runs_map(view):
+    snap = make_snapshot()
+    trained = replace(snap, epoch=50)
+    view.update_snapshot(trained)
+    old = view.image_data()
+    rebuilt = make_snapshot(generation=2, seed=7)
+    view.update_snapshot(with_output(rebuilt, blown_up(rebuilt.grid.output), diverged=True))
+    assert not np.array_equal(view.image_data(), greyed(colors.colorize_diverging(old, lut=colors.BACKGROUND_LUT)))
+    assert view.overlay.isVisible()

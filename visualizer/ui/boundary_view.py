@@ -144,6 +144,8 @@ class BoundaryView(QWidget):
         self._hover: tuple[int, int] | None = None
         self._last_finite: tuple[int, np.ndarray] | None = None  # (generation, RGB) of the last finite output map
         self.diverged = False
+        self._generation: int | None = None
+        self._epoch: int | None = None
 
     # ------------------------------------------------------------------ settings
     def set_show_test(self, on: bool) -> None:
@@ -167,6 +169,9 @@ class BoundaryView(QWidget):
         if snap.dataset is not self._dataset:
             self._dataset = snap.dataset
             self._draw_points()
+        if snap.generation != self._generation or (snap.epoch == 0 and self._epoch != 0):
+            self._last_finite = None  # a rebuild or Reset: the old run's map is no fallback for the new one
+        self._generation, self._epoch = snap.generation, snap.epoch
         self.diverged = bool(snap.diverged)
         self._draw_image()
         self.overlay.setVisible(self.diverged)
@@ -209,6 +214,8 @@ class BoundaryView(QWidget):
         if snap.grid is None:
             self.image.clear()
             return
+        if self._hover is not None and not self._hover_valid(snap):
+            self._hover = None  # the network was rebuilt under the pointer: that neuron is gone
         if self._hover is not None:
             layer, index = self._hover
             if layer == 0:
@@ -259,6 +266,12 @@ class BoundaryView(QWidget):
     def _set_rgb(self, rgb: np.ndarray) -> None:
         self.image.setLookupTable(None)
         self.image.setImage(rgb, autoLevels=False, levels=(0, 255), rect=self._rect(self._snap))
+
+    def _hover_valid(self, snap: Snapshot) -> bool:
+        layer, index = self._hover
+        maps = snap.grid.inputs if layer == 0 else (
+            snap.grid.layers[layer - 1] if 0 < layer <= len(snap.grid.layers) else None)
+        return maps is not None and 0 <= index < len(maps)
 
     def _rect(self, snap: Snapshot) -> tuple[float, float, float, float]:
         """The image's extent: grid points are pixel centres, so it reaches half a cell past the domain."""
