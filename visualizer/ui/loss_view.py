@@ -55,9 +55,9 @@ LINEAR_LIMIT = 1e300
 """Values drawn on a linear axis are clipped to ±this, so that ranges and their padding stay finite."""
 
 MAX_TICKS = 8
-"""Labelled ticks per axis at most (fewer on a short axis: one per ``TICK_PIXELS``)."""
+"""Labelled ticks per axis at most (fewer on a short axis: ``TICK_PIXELS`` apart at least)."""
 
-TICK_PIXELS = {"left": 28, "right": 28, "bottom": 70, "top": 70}
+TICK_PIXELS = {"left": 18, "right": 18, "bottom": 70, "top": 70}
 
 TRAIN_COLOR = "#8c8c8c"
 TEST_COLOR = "#1f1f1f"
@@ -259,15 +259,15 @@ def tick_values(lo: float, hi: float, size: float, min_pixels: float, log: bool)
     if not (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(size)) or hi <= lo or size <= 0:
         return []
     span = hi - lo
-    max_ticks = int(min(MAX_TICKS, max(1, size // min_pixels)))
-    spacing = nice_ceiling(span / max(1, max_ticks))
+    # the smallest 1-2-5 step whose ticks are min_pixels apart, and no more than MAX_TICKS steps
+    spacing = max(nice_ceiling(span * min_pixels / size), nice_ceiling(span / MAX_TICKS))
     if log:
         spacing = max(1.0, spacing)
     if not (math.isfinite(spacing) and spacing > 0):
         return []
     first = math.ceil(lo / spacing)
     count = int(math.floor(hi / spacing) - first) + 1
-    if count <= 0 or count > max_ticks + 1:
+    if count <= 0 or count > MAX_TICKS + 1:
         return []
     values = [(first + i) * spacing for i in range(count)]
     if log and span < 1.5 and size * math.log10(2) / span >= min_pixels:  # within about a decade: 2× and 5× too
