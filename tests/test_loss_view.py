@@ -59,9 +59,10 @@ def assert_sane(v: LossView) -> None:
             assert len(values) <= 2 * loss_view.MAX_TICKS
             labels = axis.tickStrings(values, 1.0, 1.0)
             assert all(len(s) <= 10 for s in labels), labels
-            if name == "left" and len(values) > 1 and size > 0:
+            if len(values) > 1 and size > 0:
                 gap = min(np.diff(values)) / (hi - lo) * size
-                assert gap >= 14, f"labels {labels} overlap: {gap:.1f} px apart"
+                need = 14 if name == "left" else 60  # a label's height / a label's width
+                assert gap >= need, f"labels {labels} overlap: {gap:.1f} px apart"
     for curve in (v.train_curve, v.test_curve, v.train_metric, v.test_metric):
         x, y = curve.getData()
         if x is not None and len(x):
@@ -252,9 +253,39 @@ def test_divergence_is_marked(view):
     view.update_snapshot(make_snap([], epoch=0))  # Reset recovers
     assert not view.diverged_line.isVisible()
     assert "Diverged" not in view.summary.text()
+    # a step diverged in the middle of epoch 3: the history ends with epoch 2's finite loss
+    view.update_snapshot(make_snap([1.0, 2.0], diverged=True))
+    assert view.diverged_at == 3 and view.diverged_line.value() == 3
 
 
 def test_regression_metric_range_is_finite(view):
     view.update_snapshot(make_snap([1.0, 2.0], metric=[1e300, math.inf], task="regression"))
     assert_sane(view)
     assert view.metric_plot.viewRange()[1][1] <= 1.1e300
+
+
+def test_window_log_toggle_after_a_large_loss_and_reset(qtbot):
+    """The audit's freeze, driven through the window: a large loss, Reset, then a click on *Log loss*."""
+    from PyQt6.QtCore import Qt
+
+    from visualizer.engine.experiment import Config
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(), use_settings=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.show()
+    try:
+        view = win.loss_view
+        view.update_snapshot(make_snap([1.0, 1e6, 1e256], generation=99))
+        assert win.minimumSizeHint().width() < 1400  # was ~8,000 px with a 257-digit label
+        view.update_snapshot(make_snap([], generation=99, epoch=0))
+        box = win.display_panel.log_scale
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+        assert box.isChecked() and view.log_scale
+        assert_sane(view)
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=box.rect().center())
+        assert not view.log_scale
+        assert_sane(view)
+    finally:
+        win.shutdown()

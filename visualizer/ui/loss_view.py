@@ -429,7 +429,8 @@ class LossView(QWidget):
         if restarted:
             self._generation = snap.generation
             self._reset()
-        key = (n, id(getattr(train, "base", None)), snap.diverged, snap.task, len(snap.stats or ()))
+        storage = getattr(train, "base", None)
+        key = (n, id(train if storage is None else storage), snap.diverged, snap.task, len(snap.stats or ()))
         if key == self._key:
             return
         now = time.perf_counter()
@@ -485,7 +486,9 @@ class LossView(QWidget):
             self.diverged_at = None
             self.diverged_line.hide()
             return
-        self.diverged_at = max(1, n)
+        last = snap.last("train_loss")
+        # the epoch whose loss was non-finite, or the epoch in which a step diverged (not recorded)
+        self.diverged_at = n if (n and not math.isfinite(last)) else n + 1
         self.diverged_line.setPos(self.diverged_at)
         self.diverged_line.show()
 
