@@ -16,6 +16,7 @@ TIMEOUT = 20_000
 def window(qtbot):
     win = MainWindow(Config(), use_settings=False)
     qtbot.addWidget(win)
+    win.hyper_toolbar.set_speed(0)  # flat out: these tests wait for epochs, not for the first-launch pace
     win.resize(1400, 860)
     win.show()
     yield win

@@ -8,11 +8,9 @@ the network for anything structural. ``set_config`` updates the widgets without 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PyQt6.QtCore import QSize, Qt, pyqtSignal
-from PyQt6.QtGui import QColor, QDoubleValidator, QIcon, QPainter, QPixmap
+from PyQt6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +26,7 @@ from PyQt6.QtWidgets import (
     QSlider,
     QSpinBox,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,10 +37,11 @@ from ..engine.experiment import PLAYGROUND_LEARNING_RATES, PLAYGROUND_REG_RATES,
 from ..engine.features import FEATURES, LABELS
 from ..engine.network import INITS
 from ..engine.optimizers import OPTIMIZERS
+from ..layers import HELP as LAYERS_HELP
+from ..layers import MAX_HIDDEN_LAYERS, MAX_NEURONS, format_hidden, parse_hidden
+from ..layers import PLACEHOLDER as LAYERS_PLACEHOLDER
 from . import colors
-
-MAX_HIDDEN_LAYERS = 10
-MAX_NEURONS = 64
+from .numbers import format_number, parse_number
 
 DATASET_TITLES = {
     "circle": "Circle",
@@ -62,8 +62,21 @@ ACTIVATION_TITLES = {
     "linear": "Linear",
 }
 
-SPEEDS = (("1 epoch/s", 1), ("3 epochs/s", 3), ("10 epochs/s", 10), ("30 epochs/s", 30), ("60 epochs/s", 60),
-          ("As fast as possible", 0))
+SPEEDS = (("1 epoch/s", 1), ("3 epochs/s", 3), ("10 epochs/s", 10), ("20 epochs/s", 20), ("60 epochs/s", 60),
+          ("200 epochs/s", 200), ("As fast as possible", 0))
+DEFAULT_SPEED = 20
+"""Epochs per second on a first launch: the circle takes about three seconds to resolve, slow enough to watch
+(as fast as possible it is solved in a third of a second), and "As fast as possible" is one click away."""
+
+REJECTED_STYLE = "border: 2px solid #d62728;"
+
+
+def mark_rejected(widget: QWidget, message: str | None, tooltip: str) -> None:
+    """Show (``message``) or clear (None) a visible rejection on a text field: red frame and the reason as its
+    tooltip; the dynamic property ``rejected`` says which (tests and style sheets read it)."""
+    widget.setProperty("rejected", message is not None)
+    widget.setStyleSheet(REJECTED_STYLE if message is not None else "")
+    widget.setToolTip(f"{message}\n\n{tooltip}" if message is not None else tooltip)
 
 
 def dataset_icon(name: str, size: int = 56, n_classes: int = 3) -> QIcon:
@@ -112,6 +125,8 @@ class DataPanel(QWidget):
 
     sigChanged = pyqtSignal(dict)
     sigRegenerate = pyqtSignal()
+    sigRejected = pyqtSignal(str)
+    """A typed value was refused (the message says why and what is accepted); the old value is kept."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -119,7 +134,7 @@ class DataPanel(QWidget):
         self._config = Config()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        self.setMinimumWidth(280)
+        self.setMinimumWidth(220)
 
         data_box = QGroupBox("Data set")
         form = QVBoxLayout(data_box)
@@ -135,12 +150,12 @@ class DataPanel(QWidget):
 
         self.datasets = QListWidget()
         self.datasets.setViewMode(QListWidget.ViewMode.IconMode)
-        self.datasets.setIconSize(QSize(56, 56))
-        self.datasets.setGridSize(QSize(82, 86))
+        self.datasets.setIconSize(QSize(44, 44))
+        self.datasets.setGridSize(QSize(60, 80))  # three columns even in a laptop screen's narrow panel
         self.datasets.setMovement(QListWidget.Movement.Static)
         self.datasets.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.datasets.setWordWrap(True)
-        self.datasets.setMinimumHeight(196)
+        self.datasets.setMinimumHeight(172)
         self.datasets.setToolTip("Which data set to learn. Click a thumbnail to switch.")
         self.datasets.currentItemChanged.connect(self._on_dataset)
         form.addWidget(self.datasets)
@@ -192,8 +207,10 @@ class DataPanel(QWidget):
         net_box = QGroupBox("Hidden layers")
         net_form = QHBoxLayout(net_box)
         self.layers = QLineEdit()
-        self.layers.setToolTip("Neurons per hidden layer, comma-separated, e.g. 4, 2 (0–10 layers, 1–64 neurons). "
-                               "Press Enter to rebuild the network.")
+        self.layers.setPlaceholderText(LAYERS_PLACEHOLDER)
+        self._layers_tip = LAYERS_HELP + " Press Enter to rebuild the network."
+        self.layers.setToolTip(self._layers_tip)
+        self.layers.setProperty("rejected", False)
         self.layers.editingFinished.connect(self._on_layers)
         net_form.addWidget(self.layers, 1)
         for text, delta, tip in (("−", -1, "Remove the last hidden layer"), ("+", 1, "Add a hidden layer")):
@@ -227,7 +244,8 @@ class DataPanel(QWidget):
             self.batch_value.setText(str(config.batch_size))
             for name, box in self.features.items():
                 box.setChecked(name in config.features)
-            self.layers.setText(", ".join(str(h) for h in config.hidden))
+            self.layers.setText(format_hidden(config.hidden))
+            mark_rejected(self.layers, None, self._layers_tip)
         finally:
             self._updating = False
 
@@ -277,16 +295,14 @@ class DataPanel(QWidget):
         self._emit(features=chosen)
 
     def _on_layers(self) -> None:
-        text = self.layers.text().strip()
         try:
-            hidden = tuple(int(t) for t in text.replace(";", ",").split(",") if t.strip()) if text else ()
-            if len(hidden) > MAX_HIDDEN_LAYERS or any(not 1 <= h <= MAX_NEURONS for h in hidden):
-                raise ValueError
-        except ValueError:
-            self.layers.setStyleSheet("border: 1px solid #d62728;")
-            self.layers.setToolTip(f"Write 0–{MAX_HIDDEN_LAYERS} numbers from 1 to {MAX_NEURONS}, e.g. 4, 2")
+            hidden = parse_hidden(self.layers.text())
+        except ValueError as err:
+            message = f"Hidden layers not changed: {err}"
+            mark_rejected(self.layers, message, self._layers_tip)
+            self.sigRejected.emit(message)
             return
-        self.layers.setStyleSheet("")
+        mark_rejected(self.layers, None, self._layers_tip)
         if hidden != self._config.hidden:
             self._emit(hidden=hidden)
 
@@ -311,24 +327,26 @@ class DataPanel(QWidget):
 
 
 def _float_text(value: float) -> str:
-    return f"{value:g}"
+    return format_number(value, digits=6)
 
 
 class _RateCombo(QComboBox):
-    """An editable combo box offering a ladder of rates and accepting any non-negative number."""
+    """An editable combo box offering a ladder of rates and accepting any number from ``minimum`` to
+    ``maximum`` typed as a person types it (decimal point or comma, scientific notation). Anything else is
+    refused visibly (red frame, the reason in the tooltip and ``sigRejected``) and the old value is kept."""
 
     sigValue = pyqtSignal(float)
+    sigRejected = pyqtSignal(str)
 
-    def __init__(self, ladder, minimum: float, tooltip: str):
+    def __init__(self, ladder, minimum: float, tooltip: str, name: str, maximum: float = 1e6):
         super().__init__()
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self._minimum = minimum
+        self.setCompleter(None)  # no inline completion: a typed "0" must not become the ladder's 0.00001
+        self._minimum, self._maximum, self._name, self._tip = minimum, maximum, name, tooltip
         for v in ladder:
             self.addItem(_float_text(v), v)
-        validator = QDoubleValidator(0.0, 1e6, 8, self)
-        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
-        self.lineEdit().setValidator(validator)
+        self.setProperty("rejected", False)
         self.setToolTip(tooltip)
         self.setMinimumContentsLength(7)
         self.activated.connect(self._on_commit)
@@ -340,18 +358,31 @@ class _RateCombo(QComboBox):
         blocked = self.blockSignals(True)
         self.setEditText(_float_text(value))
         self.blockSignals(blocked)
+        mark_rejected(self, None, self._tip)
 
     def value(self) -> float:
         return self._value
 
+    def is_rejected(self) -> bool:
+        return bool(self.property("rejected"))
+
+    def _check(self, text: str) -> float:
+        value = parse_number(text)
+        low = "positive" if self._minimum > 0 else "0 or more"
+        if value < self._minimum or (self._minimum == 0 and value < 0) or value > self._maximum:
+            raise ValueError(f"{format_number(value)} is out of range: a {self._name} is {low}, "
+                             f"at most {format_number(self._maximum)}")
+        return value
+
     def _on_commit(self, *_args) -> None:
         try:
-            value = float(self.currentText())
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or value < self._minimum or (self._minimum == 0 and value < 0):
-            self.set_value(self._value)
+            value = self._check(self.currentText())
+        except ValueError as err:
+            message = f"{self._name.capitalize()} not changed (still {_float_text(self._value)}): {err}"
+            mark_rejected(self, message, self._tip)
+            self.sigRejected.emit(message)
             return
+        mark_rejected(self, None, self._tip)
         if value != self._value:
             self._value = value
             self.sigValue.emit(value)
@@ -363,6 +394,8 @@ class HyperToolbar(QToolBar):
 
     sigChanged = pyqtSignal(dict)
     sigSpeedChanged = pyqtSignal(float)
+    sigRejected = pyqtSignal(str)
+    """A typed value was refused (the message says why and what is accepted); the old value is kept."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__("Hyperparameters", parent)
@@ -370,8 +403,10 @@ class HyperToolbar(QToolBar):
         self._updating = False
         self.learning_rate = _RateCombo(PLAYGROUND_LEARNING_RATES, 1e-12,
                                         "Learning rate: step size of gradient descent (applies live). "
-                                        "Pick from Playground's ladder or type any value.")
+                                        "Pick from Playground's ladder or type any positive value, "
+                                        "e.g. 0.03, 0,03 or 3e-2.", "learning rate")
         self.learning_rate.sigValue.connect(lambda v: self._emit(learning_rate=v))
+        self.learning_rate.sigRejected.connect(self.sigRejected)
         self._add("Learning rate", self.learning_rate)
 
         self.activation = QComboBox()
@@ -392,8 +427,10 @@ class HyperToolbar(QToolBar):
             lambda i: self._emit(regularization=self.regularization.itemData(i)))
         self._add("Regularization", self.regularization)
 
-        self.reg_rate = _RateCombo(PLAYGROUND_REG_RATES, 0.0, "Regularization rate (applies live).")
+        self.reg_rate = _RateCombo(PLAYGROUND_REG_RATES, 0.0, "Regularization rate (applies live): 0 or more, "
+                                   "e.g. 0.001, 0,001 or 1e-3.", "regularization rate")
         self.reg_rate.sigValue.connect(lambda v: self._emit(reg_rate=v))
+        self.reg_rate.sigRejected.connect(self.sigRejected)
         self._add("Regularization rate", self.reg_rate)
 
         self.optimizer = QComboBox()
@@ -418,15 +455,46 @@ class HyperToolbar(QToolBar):
         self.seed.editingFinished.connect(lambda: self._emit(seed=int(self.seed.value())))
         self._add("Seed", self.seed)
 
+        # The training pace lives here (sigSpeedChanged) but is shown on the main training toolbar:
+        # the window places speed_widget there.
         self.speed = QComboBox()
         for text, value in SPEEDS:
             self.speed.addItem(text, value)
-        self.speed.setCurrentIndex(len(SPEEDS) - 1)
-        self.speed.setToolTip("Training speed: limit epochs per second to follow slowly, or run flat out.")
-        self.speed.currentIndexChanged.connect(lambda i: self.sigSpeedChanged.emit(float(self.speed.itemData(i))))
-        self._add("Speed", self.speed)
+        self.speed.setCurrentIndex(self.speed.findData(DEFAULT_SPEED))
+        self.speed.setToolTip("Training pace: epochs per second, slow enough to follow, or as fast as possible.")
+        self.full_speed = QToolButton()
+        self.full_speed.setText("Full speed")
+        self.full_speed.setCheckable(True)
+        self.full_speed.setToolTip("Train as fast as possible (click again for the previous pace).")
+        self._paced = float(DEFAULT_SPEED)
+        self.speed.currentIndexChanged.connect(self._on_speed)
+        self.full_speed.toggled.connect(self._on_full_speed)
+        self.speed_widget = QWidget()
+        row = QHBoxLayout(self.speed_widget)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(self._captioned("Speed", self.speed))
+        row.addWidget(self.full_speed, 0, Qt.AlignmentFlag.AlignBottom)
+        self.speed_widget.setToolTip(self.speed.toolTip())
 
-    def _add(self, label: str, widget: QWidget) -> None:
+    def speed_value(self) -> float:
+        """The chosen pace in epochs per second (0: as fast as possible)."""
+        return float(self.speed.currentData())
+
+    def _on_speed(self, index: int) -> None:
+        value = float(self.speed.itemData(index))
+        if value > 0:
+            self._paced = value
+        blocked = self.full_speed.blockSignals(True)
+        self.full_speed.setChecked(value == 0)
+        self.full_speed.blockSignals(blocked)
+        self.sigSpeedChanged.emit(value)
+
+    def _on_full_speed(self, on: bool) -> None:
+        self.set_speed(0 if on else self._paced)
+
+    @staticmethod
+    def _captioned(label: str, widget: QWidget) -> QWidget:
         box = QWidget()
         lay = QVBoxLayout(box)
         lay.setContentsMargins(6, 0, 6, 0)
@@ -436,7 +504,10 @@ class HyperToolbar(QToolBar):
         lay.addWidget(caption)
         lay.addWidget(widget)
         box.setToolTip(widget.toolTip())
-        self.addWidget(box)
+        return box
+
+    def _add(self, label: str, widget: QWidget) -> None:
+        self.addWidget(self._captioned(label, widget))
 
     def _emit(self, **changes) -> None:
         if not self._updating:
@@ -456,6 +527,7 @@ class HyperToolbar(QToolBar):
             self._updating = False
 
     def set_speed(self, epochs_per_second: float) -> None:
+        """Choose a pace offered by the speed box (others are ignored); emits ``sigSpeedChanged`` if it changes."""
         index = self.speed.findData(epochs_per_second)
         if index >= 0:
             self.speed.setCurrentIndex(index)
@@ -472,8 +544,9 @@ class DisplayPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)  # two columns: fits the narrow output panel of a laptop screen
         layout.setContentsMargins(4, 2, 4, 2)
+        layout.setVerticalSpacing(2)
         self.show_test = QCheckBox("Show test data")
         self.show_test.setToolTip("Draw the held-out test points (dark rim) on the output map.")
         self.show_test.toggled.connect(self.sigShowTest)
@@ -495,7 +568,6 @@ class DisplayPanel(QWidget):
         self.weight_scale.setPrefix("|w| max ")
         self.weight_scale.setToolTip("Synapse width scale: weights of this size or larger get the thickest line.")
         self.weight_scale.valueChanged.connect(self.sigWeightScale)
-        for w in (self.show_test, self.discretize, self.log_scale, self.thumbnails):
-            layout.addWidget(w)
-        layout.addWidget(self.weight_scale)
-        layout.addStretch(1)
+        for k, w in enumerate((self.show_test, self.discretize, self.log_scale, self.thumbnails, self.weight_scale)):
+            layout.addWidget(w, k // 2, k % 2)
+        layout.setColumnStretch(2, 1)

@@ -12,14 +12,22 @@ import math
 import time
 from collections import deque
 
-from PyQt6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
-from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QRect, QSettings, Qt, QTimer
+from PyQt6.QtGui import QAction, QGuiApplication, QKeySequence
 from PyQt6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
     QDockWidget,
+    QFrame,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
     QStyle,
+    QTextEdit,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -34,8 +42,19 @@ from .boundary_view import BoundaryView
 from .controls import DataPanel, DisplayPanel, HyperToolbar
 from .loss_view import LossView
 from .network_view import NetworkView
+from .numbers import format_number
 
 FRAME_INTERVAL_MS = 16
+
+DEFAULT_SIZE = (1500, 900)
+FRAME_ALLOWANCE = (16, 40)
+"""Room left for the window manager's borders and title bar (not known before the window is shown)."""
+SPEED_WINDOW_S = 2.0
+"""Training speed is measured over the last SPEED_WINDOW_S seconds, or further back (up to SPEED_HISTORY_S)
+at slow paces, so that the status line never says 0 epochs/s while epochs go by."""
+SPEED_HISTORY_S = 10.0
+SPEED_MIN_SPAN_S = 0.5
+"""Until the samples span this long the status line says it is measuring."""
 
 SHORTCUTS = (
     ("Space", "Play / pause training"),
@@ -103,13 +122,20 @@ class MainWindow(QMainWindow):
 
         self.data_panel.set_config(config)
         self.hyper_toolbar.set_config(config)
-        self.resize(1500, 900)
+        self.fit_to_screen()
+        self._docks_fitted = False  # the first show sizes the docks for the window's width
+        self._restored_docks = settings is not None and isinstance(settings.value("windowState"), QByteArray)
         if settings is not None:
             self._restore_layout(settings)
+            self.clamp_to_screen()
 
-        # Keyboard focus starts on the network, so Space plays instead of typing into a control.
+        # Keyboard focus starts on the network, so Space plays instead of typing into a control; the window's
+        # one-key shortcuts win over every control but a text field being edited (see eventFilter).
         self.network_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.network_view.setFocus()
+        self._speed_samples: deque = deque()  # (time, generation, epoch, steps) of drawn snapshots while running
+        self.last_save_error: str | None = None
+        QApplication.instance().installEventFilter(self)
 
         # One frame per new snapshot, at most one per FRAME_INTERVAL_MS: drawn as soon as it arrives if the last
         # frame is old enough, else when the interval is up (a periodic timer would add up to a tick of latency).
@@ -165,6 +191,9 @@ class MainWindow(QMainWindow):
         self.epoch_label.setStyleSheet("font-size: 16pt; color: #222; padding: 0 14px;")
         self.epoch_label.setToolTip("Epochs trained: one epoch is one pass over all training points.")
         bar.addWidget(self.epoch_label)
+        bar.addSeparator()
+        bar.addWidget(self.hyper_toolbar.speed_widget)  # the pace belongs beside Play, always in sight
+        self.training_toolbar = bar
         self.addToolBar(bar)
         self.addToolBarBreak()
         self.addToolBar(self.hyper_toolbar)
@@ -183,7 +212,17 @@ class MainWindow(QMainWindow):
 
     def _build_docks(self) -> None:
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        self.dock_data = self._dock("Data", "data", self.data_panel, left)
+        # The data panel scrolls when the screen is short, instead of pushing the window off it.
+        self.data_scroll = QScrollArea()
+        self.data_scroll.setWidget(self.data_panel)
+        self.data_scroll.setWidgetResizable(True)
+        self.data_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.data_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        panel_width = max(self.data_panel.minimumWidth(), self.data_panel.minimumSizeHint().width())
+        self.data_scroll.setMinimumWidth(panel_width + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+                                         + 2)
+        self.data_scroll.setMinimumHeight(120)
+        self.dock_data = self._dock("Data", "data", self.data_scroll, left)
         output = QWidget()
         out_lay = QVBoxLayout(output)
         out_lay.setContentsMargins(0, 0, 0, 0)
@@ -191,8 +230,71 @@ class MainWindow(QMainWindow):
         out_lay.addWidget(self.display_panel)
         self.dock_output = self._dock("Output", "output", output, right)
         self.dock_loss = self._dock("Loss", "loss", self.loss_view, right)
-        self.resizeDocks([self.dock_data, self.dock_output], [300, 430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.dock_output, self.dock_loss], [520, 300], Qt.Orientation.Vertical)
+        self.fit_docks(*DEFAULT_SIZE)
+
+    # ------------------------------------------------------------------ screen fitting
+    def available_geometry(self) -> QRect:
+        """The part of the window's screen not taken by panels and task bars."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, *DEFAULT_SIZE)
+
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """Open at the default size, or smaller to fit ``available`` (default: the screen's available area),
+        centred on it."""
+        avail = available if available is not None else self.available_geometry()
+        w = min(DEFAULT_SIZE[0], avail.width() - FRAME_ALLOWANCE[0])
+        h = min(DEFAULT_SIZE[1], avail.height() - FRAME_ALLOWANCE[1])
+        hint = self.minimumSizeHint()
+        w, h = max(w, hint.width()), max(h, hint.height())
+        self.resize(w, h)
+        self.move(avail.x() + max(0, (avail.width() - w - FRAME_ALLOWANCE[0]) // 2),
+                  avail.y() + max(0, (avail.height() - h - FRAME_ALLOWANCE[1]) // 2))
+        self.fit_docks(w, h)
+
+    def clamp_to_screen(self, available: QRect | None = None) -> None:
+        """Bring a restored geometry back onto ``available``: no larger than it, and inside it."""
+        avail = available if available is not None else self.available_geometry()
+        if self.isMaximized() or self.isFullScreen():
+            return
+        hint = self.minimumSizeHint()
+        w = max(hint.width(), min(self.width(), avail.width() - FRAME_ALLOWANCE[0]))
+        h = max(hint.height(), min(self.height(), avail.height() - FRAME_ALLOWANCE[1]))
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        x = min(max(self.x(), avail.left()), avail.left() + max(0, avail.width() - w - FRAME_ALLOWANCE[0]))
+        y = min(max(self.y(), avail.top()), avail.top() + max(0, avail.height() - h - FRAME_ALLOWANCE[1]))
+        if (x, y) != (self.x(), self.y()):
+            self.move(x, y)
+
+    def fit_docks(self, width: int | None = None, height: int | None = None) -> None:
+        """Share the width: about a fifth for the data panel, the network at least half, the rest for output
+        and loss; output above loss at about 5 : 4."""
+        width = width or self.width()
+        height = height or self.height()
+        data = int(min(320, max(self.data_scroll.minimumWidth(), 0.19 * width)))
+        right = int(min(620, max(300, 0.46 * width - data)))
+        self.resizeDocks([self.dock_data, self.dock_output], [data, right], Qt.Orientation.Horizontal)
+        rest = max(300, height - 170)
+        self.resizeDocks([self.dock_output, self.dock_loss], [int(rest * 0.56), int(rest * 0.44)],
+                         Qt.Orientation.Vertical)
+
+    def network_share(self) -> float:
+        """The network view's share of the window's width."""
+        return self.network_view.width() / max(1, self.width())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._docks_fitted:
+            # sized for the width the window is shown at (after --size or a restored geometry), unless a
+            # remembered layout already leaves the network at least half the width
+            self._docks_fitted = True
+            if not self._restored_docks:
+                self.fit_docks()
+            QTimer.singleShot(0, self._check_network_share)
+
+    def _check_network_share(self) -> None:
+        if self.network_share() < 0.5 and not self._closing:
+            self.fit_docks()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -229,6 +331,9 @@ class MainWindow(QMainWindow):
         self.data_panel.sigRegenerate.connect(self._on_regenerate)
         self.hyper_toolbar.sigChanged.connect(self._on_config_edit)
         self.hyper_toolbar.sigSpeedChanged.connect(c.set_speed)
+        c.set_speed(self.hyper_toolbar.speed_value())  # the default pace (the worker starts flat out)
+        self.data_panel.sigRejected.connect(self._on_rejected)
+        self.hyper_toolbar.sigRejected.connect(self._on_rejected)
         nv = self.network_view
         nv.sigNodeHovered.connect(self.boundary_view.show_neuron)
         nv.sigWeightEdited.connect(c.edit_weight)  # (generation, layer, i, j, value): stale edits are dropped
@@ -305,11 +410,48 @@ class MainWindow(QMainWindow):
         self.epoch_label.setText(f"Epoch {snap.epoch:07,d}")
         now = time.perf_counter()
         self._drawn_at.append(now)
-        fps = self.frames_per_second()
-        self.speed_label.setText(
-            f"{snap.steps_per_s:,.0f} steps/s · {snap.epochs_per_s:,.0f} epochs/s · {fps:.0f} frames/s"
-        )
+        self.speed_label.setText(self._speed_text(snap, now))
         self.headline.setText(self._headline(snap))
+
+    def training_speed(self, snap: Snapshot, now: float) -> tuple[float, float] | None:
+        """(epochs/s, steps/s) measured from the snapshots drawn while training, None until measurable.
+
+        Over at least the last SPEED_WINDOW_S seconds (further back at slow paces, when snapshots are seconds
+        apart, up to SPEED_HISTORY_S), so a paced run of 1 epoch/s reads 1, not 0. Starts afresh after Reset or
+        a rebuild.
+        """
+        samples = self._speed_samples
+        if not snap.running:
+            samples.clear()
+            return None
+        if samples and (samples[-1][1] != snap.generation or snap.epoch < samples[-1][2]
+                        or snap.steps < samples[-1][3]):
+            samples.clear()  # Reset or a new network: the old pace says nothing about the new one
+        samples.append((now, snap.generation, snap.epoch, snap.steps))
+        while samples and now - samples[0][0] > SPEED_HISTORY_S:
+            samples.popleft()
+        if len(samples) < 2:
+            return None
+        start = samples[0]
+        for sample in samples:  # oldest first: the newest sample at least SPEED_WINDOW_S old, if any
+            if now - sample[0] < SPEED_WINDOW_S:
+                break
+            start = sample
+        dt = now - start[0]
+        if dt < SPEED_MIN_SPAN_S:
+            return None
+        return (snap.epoch - start[2]) / dt, (snap.steps - start[3]) / dt
+
+    def _speed_text(self, snap: Snapshot, now: float) -> str:
+        fps = self.frames_per_second()
+        if not snap.running:
+            return f"Paused · epoch {snap.epoch:,d}"
+        speed = self.training_speed(snap, now)
+        if speed is None:
+            return f"Training · measuring speed… · {fps:.0f} frames/s"
+        epochs, steps = speed
+        return (f"{format_number(epochs, 3)} epochs/s · {format_number(steps, 3)} steps/s · "
+                f"{fps:.0f} frames/s")
 
     def frames_per_second(self) -> float:
         now = time.perf_counter()
@@ -379,11 +521,103 @@ class MainWindow(QMainWindow):
 
         path, _ = QFileDialog.getSaveFileName(self, "Save screenshot", "nn-visualizer.png", "PNG images (*.png)")
         if path:
-            self.save_screenshot(path)
+            self.save_screenshot_reporting(path)
 
     def save_screenshot(self, path: str) -> bool:
-        """Write a PNG of the whole window."""
-        return self.grab().save(path, "PNG")
+        """Write a PNG of the whole window; on failure False, with the reason in ``last_save_error``."""
+        self.last_save_error = None
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not self.grab().save(buffer, "PNG"):
+            self.last_save_error = "the window could not be encoded as PNG"
+            return False
+        buffer.close()
+        try:
+            with open(path, "wb") as f:
+                f.write(bytes(data))
+        except OSError as err:
+            self.last_save_error = err.strerror or str(err)
+            return False
+        return True
+
+    def save_screenshot_reporting(self, path: str) -> bool:
+        """Save a PNG and say how it went: the path in the status bar, and a warning naming the path and the
+        reason if it could not be written (non-blocking)."""
+        if self.save_screenshot(path):
+            self.statusBar().showMessage(f"Screenshot saved to {path}", 5000)
+            return True
+        message = f"Could not save the screenshot to {path}: {self.last_save_error}."
+        self.statusBar().showMessage(message, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Screenshot not saved", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText("Choose another folder or file name (Ctrl+S).")
+        box.open()
+        self.save_error_box = box
+        return False
+
+    def _on_rejected(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # ------------------------------------------------------------------ keyboard
+    @staticmethod
+    def is_text_field(widget) -> bool:
+        """Whether ``widget`` takes typed text (keys there are typing, not shortcuts)."""
+        if isinstance(widget, QComboBox):
+            return widget.isEditable()
+        return isinstance(widget, (QLineEdit, QAbstractSpinBox, QTextEdit, QPlainTextEdit))
+
+    def eventFilter(self, obj, event) -> bool:
+        """Window shortcuts win over sliders, lists, buttons and non-editable combo boxes (→ steps an epoch,
+        Space plays …) but not over a text field being edited; Esc leaves a text field (dropping the unfinished
+        edit) and Enter, once the field accepted it, gives the keyboard back to the network view."""
+        kind = event.type()
+        if kind != QEvent.Type.KeyPress and kind != QEvent.Type.ShortcutOverride:
+            return False
+        if self._closing or not isinstance(obj, QWidget) or obj is not QApplication.focusWidget():
+            return False  # handled once, where the key arrives (not again as it propagates to the parents)
+        top = obj.window()
+        if top is not self and not (isinstance(top, QDockWidget) and top.parentWidget() is self):
+            return False  # another window (a dialog, a popup); a floating panel of this window counts as it
+        if self.is_text_field(obj):
+            if kind == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+                if event.key() == Qt.Key.Key_Escape and not self.network_view.isAncestorOf(obj):
+                    self.leave_field()  # (the network view's own value editor closes itself on Esc)
+                    return True
+                if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    QTimer.singleShot(0, lambda w=obj: self._after_enter(w))
+            return False
+        action = self._key_actions().get(QKeySequence(event.keyCombination()).toString())
+        if action is None or not action.isEnabled():
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key goes to the focus widget as a key press, caught here below
+            return True
+        if not event.isAutoRepeat() or action is self.act_step_epoch or action is self.act_step_batch:
+            action.trigger()
+        return True
+
+    def _key_actions(self) -> dict:
+        keys = getattr(self, "_key_action_map", None)
+        if keys is None:
+            keys = {a.shortcut().toString(): a for a in self.actions() if not a.shortcut().isEmpty()}
+            self._key_action_map = keys
+        return keys
+
+    def leave_field(self) -> None:
+        """Drop the unfinished edit of a text field and give the keyboard back to the network view."""
+        self.data_panel.set_config(self._config)
+        self.hyper_toolbar.set_config(self._config)
+        self.network_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _after_enter(self, widget: QWidget) -> None:
+        if self._closing or QApplication.focusWidget() is not widget:
+            return
+        field = widget
+        while field is not None and field.property("rejected") is None:
+            field = field.parentWidget()
+        if field is None or not field.property("rejected"):
+            self.network_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>&nbsp;&nbsp;{v}</td></tr>" for k, v in SHORTCUTS)
@@ -445,6 +679,9 @@ class MainWindow(QMainWindow):
         """Stop drawing and the training thread (idempotent)."""
         self._closing = True
         self._timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         self.controller.shutdown(1000)
 
     def closeEvent(self, event) -> None:
