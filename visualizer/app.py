@@ -208,6 +208,7 @@ def _screenshot(path: str, epochs: int, config, size) -> int:
 
     config = (config or Config()).replace(stop=StopCriteria(max_epochs=epochs) if epochs else StopCriteria())
     window = MainWindow(config, use_settings=False)
+    window.hyper_toolbar.set_speed(0)  # a screenshot trains as fast as possible, not at the window's demo pace
     window.resize(*(size or (1500, 900)))
     window.show()
     state = {"code": 1}
