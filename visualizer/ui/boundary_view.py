@@ -124,8 +124,8 @@ class BoundaryView(QWidget):
         self.overlay = pg.TextItem(anchor=(0.5, 0.5), fill=pg.mkBrush(255, 255, 255, 225),
                                    border=pg.mkPen(DIVERGED_COLOR, width=1.5))
         self.overlay.setHtml(
-            f"<div style='color:{DIVERGED_COLOR}; font-size:11pt; text-align:center'><b>Diverged</b> — lower the "
-            "learning rate<br>and press Reset (R)</div>")
+            f"<div style='color:{DIVERGED_COLOR}; font-size:11pt; text-align:center'><b>Diverged</b> —<br>"
+            "lower the learning rate<br>and press Reset (R)</div>")
         self.overlay.setZValue(20)
         self.plot.addItem(self.overlay)
         self.overlay.hide()
