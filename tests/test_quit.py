@@ -22,6 +22,20 @@ TIMEOUT = 20_000
 BIG = Config(hidden=(64,) * 10, activation="relu")  # the largest network the view offers: 10 layers × 64
 
 
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """One BLAS thread, as the app means to run (visualizer/app.py): with OpenBLAS's default two threads on a
+    loaded 2-core machine a single 10×64 epoch of batch 250 took up to 0.47 s (median 24 ms, vs 4.6 ms and at
+    most 19 ms with one thread), and quit waits for the mini-batch in progress."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is not a dependency
+        yield
+        return
+    with threadpool_limits(1, user_api="blas"):
+        yield
+
+
 def open_window(qtbot, config: Config) -> MainWindow:
     win = MainWindow(config, use_settings=False)
     qtbot.addWidget(win)  # closed even if the test fails early
