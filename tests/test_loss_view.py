@@ -253,6 +253,10 @@ def test_divergence_is_marked(view):
     view.update_snapshot(make_snap([], epoch=0))  # Reset recovers
     assert not view.diverged_line.isVisible()
     assert "Diverged" not in view.summary.text()
+    # the very first step diverged: nothing recorded yet, still marked
+    view.update_snapshot(make_snap([], epoch=0, diverged=True, generation=2))
+    assert view.diverged_line.isVisible() and "Diverged at epoch 1" in view.summary.text()
+    assert_sane(view)
     # a step diverged in the middle of epoch 3: the history ends with epoch 2's finite loss
     view.update_snapshot(make_snap([1.0, 2.0], diverged=True))
     assert view.diverged_at == 3 and view.diverged_line.value() == 3

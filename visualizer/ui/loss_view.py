@@ -441,6 +441,8 @@ class LossView(QWidget):
         self._n = n
         self.health.setText(health_text(snap.stats))
         if n == 0:
+            self._show_divergence(snap, 0)  # a first step may diverge before any epoch is recorded
+            self._show_summary(snap)
             return
         x_max = nice_ceiling(max(n, 1))
         if x_max != self._x_max:
@@ -467,14 +469,23 @@ class LossView(QWidget):
             shown.append(y)
         self._set_metric_range((0.0, 1.0) if snap.task == "classification" else fit_range(shown, False))
         self._show_divergence(snap, n)
+        self._show_summary(snap)
+
+    def _show_summary(self, snap: Snapshot) -> None:
+        recorded = self._n > 0
+
+        def shown(value: float, percent: bool = False) -> str:
+            if math.isnan(value) and not (snap.diverged and recorded):
+                return "–"  # nothing recorded yet, or no test data
+            if percent and math.isfinite(value):
+                return f"{format_number(100 * value, 3)} %"
+            return format_number(value)
+
         pct = snap.task == "classification"
         label = "accuracy" if pct else "RMSE"
-        metric = snap.last("test_metric")
-        metric_text = f"{format_number(100 * metric, 3)} %" if pct and math.isfinite(metric) else \
-            format_number(metric)
         text = (
-            f"Test loss <b>{format_number(snap.last('test_loss'))}</b> &nbsp; Training loss "
-            f"<b>{format_number(snap.last('train_loss'))}</b> &nbsp; Test {label} <b>{metric_text}</b>"
+            f"Test loss <b>{shown(snap.last('test_loss'))}</b> &nbsp; Training loss "
+            f"<b>{shown(snap.last('train_loss'))}</b> &nbsp; Test {label} <b>{shown(snap.last('test_metric'), pct)}</b>"
         )
         if self.diverged_at is not None:
             text = (f"<b style='color:{DIVERGED_COLOR}'>Diverged at epoch {self.diverged_at}</b> &nbsp; "
