@@ -281,3 +281,56 @@ def test_a_worker_that_fails_to_build_is_reported_as_dead(qtbot, monkeypatch):
         assert c.is_alive() and not c.is_dead()
     finally:
         assert c.shutdown(2000)
+
+
+# ---------------------------------------------------------------------------------------------- in the window
+def test_window_edit_right_after_a_layer_change_shows_a_note_and_keeps_training(qtbot):
+    """The audit's burst: remove a layer in the view, then (before the new network is drawn) an edit of the
+    output layer's synapse of the old network arrives. The window shows the note; the new shape stays; training
+    goes on and the window is right to say *Training…*."""
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(), use_settings=False)
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        qtbot.waitUntil(lambda: win._drawn_serial > 0, timeout=TIMEOUT)
+        view = win.network_view
+        old = view._snap
+        view.sigLayerCountChangeRequested.emit(-1)  # (4, 2) → (4,)
+        view.sigWeightEdited.emit(old.generation, 2, 1, 0, 0.5)  # weight layer 2 does not exist any more
+        view.sigBiasEdited.emit(old.generation, 1, 1, 0.5)
+        qtbot.waitUntil(lambda: "network changed" in win.statusBar().currentMessage(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: view._snap.sizes == (2, 4, 1), timeout=TIMEOUT)
+        assert win.config.hidden == (4,)
+        win.act_play.trigger()
+        assert win.statusBar().currentMessage().startswith("Training")
+        epoch = win.controller.latest.epoch
+        qtbot.waitUntil(lambda: win.controller.latest.epoch >= epoch + 5, timeout=TIMEOUT)
+        assert win.controller.is_alive() and win.controller.latest.sizes == (2, 4, 1)
+    finally:
+        win.shutdown()
+        win.close()
+
+
+def test_window_shows_an_internal_error_and_plays_on(qtbot, monkeypatch):
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(), use_settings=False)
+    qtbot.addWidget(win)
+    try:
+        win.show()
+        qtbot.waitUntil(lambda: win._drawn_serial > 0, timeout=TIMEOUT)
+        raise_once(monkeypatch, trainer_of(win.controller), "run_epoch", "step_batch")
+        win.act_play.trigger()
+        qtbot.waitUntil(lambda: "RuntimeError: injected failure" in win.statusBar().currentMessage(), timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: win.act_play.text() == "Play", timeout=TIMEOUT)  # paused, and the button says so
+        qtbot.wait(50)
+        assert "injected failure" in win.statusBar().currentMessage()  # not wiped by the pause
+        win.act_play.trigger()
+        epoch = win.controller.latest.epoch
+        qtbot.waitUntil(lambda: win.controller.latest.epoch >= epoch + 5, timeout=TIMEOUT)
+        assert win.controller.is_alive()
+    finally:
+        win.shutdown()
+        win.close()

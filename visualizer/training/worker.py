@@ -251,10 +251,10 @@ class TrainingWorker(QObject):
 
     def _crashed(self, err: Exception, where: str, dirty: bool = True) -> None:
         """An unexpected exception: report it and pause; the loop and the network stay usable."""
-        self._report(err, where)
         if self._running.is_set():
             self._running.clear()
             self.sigRunningChanged.emit(False)
+        self._report(err, where)  # after the pause: the window clears its status line when training stops
         self._dirty = dirty  # the next snapshot shows the paused state
 
     def _train_slice(self, max_epochs: int | None) -> str | None:
