@@ -146,7 +146,7 @@ def test_tick_values_are_bounded_for_any_range():
 def test_huge_loss_label_stays_narrow(view):
     """A loss of 1e256 was printed with .4f: a 257-digit label and a window ~8,000 px wide."""
     view.update_snapshot(make_snap([1.0, 1e256], test=[1.0, 1e256]))
-    assert "e+256" in view.summary.text()
+    assert "e+256" in view.summary_text()
     assert view.minimumSizeHint().width() < 600
     assert view.summary.minimumSizeHint().width() < 600
     view.update_snapshot(make_snap([1.0, 1e256], stats={"grad_norm": [1e256, 1e-300], "saturated": [0.5]},
@@ -228,7 +228,7 @@ def test_reset_and_rebuild_clear_everything(view):
     assert view.health.text() == ""
     assert view.loss_range()[1] < 1.1
     assert view.loss_plot.viewRange()[0][1] < 11
-    assert "–" in view.summary.text()
+    assert "–" in view.summary_text()
     x, _y = view.curve_data()
     assert x is None or len(x) == 0
     # the new run draws at once, even while running (no rate limit right after a reset)
@@ -248,14 +248,14 @@ def test_divergence_is_marked(view):
     view.update_snapshot(make_snap(train, diverged=True))
     assert view.diverged_line.isVisible()
     assert view.diverged_at == 4
-    assert "Diverged at epoch 4" in view.summary.text()
+    assert "Diverged at epoch 4" in view.summary_text()
     assert_sane(view)
     view.update_snapshot(make_snap([], epoch=0))  # Reset recovers
     assert not view.diverged_line.isVisible()
-    assert "Diverged" not in view.summary.text()
+    assert "Diverged" not in view.summary_text()
     # the very first step diverged: nothing recorded yet, still marked
     view.update_snapshot(make_snap([], epoch=0, diverged=True, generation=2))
-    assert view.diverged_line.isVisible() and "Diverged at epoch 1" in view.summary.text()
+    assert view.diverged_line.isVisible() and "Diverged at epoch 1" in view.summary_text()
     assert_sane(view)
     # a step diverged in the middle of epoch 3: the history ends with epoch 2's finite loss
     view.update_snapshot(make_snap([1.0, 2.0], diverged=True))

@@ -40,6 +40,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QSize
+from PyQt6.QtGui import QTextDocumentFragment
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..training.snapshot import Snapshot
@@ -62,6 +63,9 @@ TICK_PIXELS = {"left": 18, "right": 18, "bottom": 70, "top": 70}
 TRAIN_COLOR = "#8c8c8c"
 TEST_COLOR = "#1f1f1f"
 DIVERGED_COLOR = "#c62828"
+
+_KEY = "<span style='color:{}'>━</span>&nbsp;"
+"""A stroke in a curve's colour before its name in the summary line (the plot has no legend)."""
 
 FIELDS = ("train_loss", "test_loss", "train_metric", "test_metric")
 DEFAULT_LINEAR = (0.0, 1.0)
@@ -328,7 +332,8 @@ class LossView(QWidget):
                 plot.getAxis(name).setTextPen(pg.mkPen("#333"))
         self.loss_plot.setLabel("left", "loss")
         self.metric_plot.setLabel("bottom", "epoch")
-        self.loss_plot.addLegend(offset=(-10, 10), labelTextColor="#333")
+        # No legend inside the plot (on a laptop screen it covered the curves and was cut off): the summary line
+        # above names the curves, each beside a stroke of its colour.
         self.train_curve = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="training",
                                                connect="finite")
         self.test_curve = self.loss_plot.plot(pen=pg.mkPen(TEST_COLOR, width=1), name="test", connect="finite")
@@ -347,7 +352,7 @@ class LossView(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.health)
         layout.addWidget(self.graphics)
-        self.setToolTip("Loss per epoch: training (grey) and test (dark). Below: accuracy or RMSE.\n"
+        self.setToolTip("Loss per epoch: training (grey) and test (dark). Below: accuracy or RMSE (test dark).\n"
                         "On the log scale a loss of exactly 0 is not drawn.")
         self._envelopes = {name: Envelope() for name in FIELDS}
         self._points: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -484,12 +489,13 @@ class LossView(QWidget):
         pct = snap.task == "classification"
         label = "accuracy" if pct else "RMSE"
         text = (
-            f"Test loss <b>{shown(snap.last('test_loss'))}</b> &nbsp; Training loss "
-            f"<b>{shown(snap.last('train_loss'))}</b> &nbsp; Test {label} <b>{shown(snap.last('test_metric'), pct)}</b>"
+            f"{_KEY.format(TEST_COLOR)}Test&nbsp;loss&nbsp;<b>{shown(snap.last('test_loss'))}</b>&nbsp;&nbsp; "
+            f"{_KEY.format(TRAIN_COLOR)}Training&nbsp;loss&nbsp;<b>{shown(snap.last('train_loss'))}</b>&nbsp;&nbsp; "
+            f"Test&nbsp;{label}&nbsp;<b>{shown(snap.last('test_metric'), pct)}</b>"
         )
         if self.diverged_at is not None:
-            text = (f"<b style='color:{DIVERGED_COLOR}'>Diverged at epoch {self.diverged_at}</b> &nbsp; "
-                    + text)
+            where = f"Diverged&nbsp;at&nbsp;epoch&nbsp;{self.diverged_at}"
+            text = f"<b style='color:{DIVERGED_COLOR}'>{where}</b>&nbsp;&nbsp; " + text
         self.summary.setText(text)
 
     def _show_divergence(self, snap: Snapshot, n: int) -> None:
@@ -507,6 +513,10 @@ class LossView(QWidget):
     def curve_data(self) -> tuple[np.ndarray, np.ndarray]:
         """``(x, y)`` of the training-loss curve as drawn (tests; log10 values on the log scale)."""
         return self.train_curve.getData()
+
+    def summary_text(self) -> str:
+        """The summary line as plain text, ordinary spaces (tests)."""
+        return " ".join(QTextDocumentFragment.fromHtml(self.summary.text()).toPlainText().split())
 
     def loss_range(self) -> tuple[float, float]:
         """The loss axis's visible range (decades on the log scale)."""
