@@ -9,65 +9,80 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .layers import parse_hidden
+from .settings import (
+    EPOCHS,
+    EPOCHS_MAX,
+    HIDDEN_ACCEPTS,
+    NOISE_PERCENT,
+    RULES,
+    SIZE_MAX,
+    SIZE_MIN,
+    InvalidValueError,
+    shown,
+)
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "leaky_relu", "linear")
+
+SCREENSHOT_TIMEOUT_S = 600.0
+"""--screenshot gives up after this long (the environment variable NN_VISUALIZER_TIMEOUT overrides it)."""
+
+QT_SYSTEM_LIBRARIES = ("libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 "
+                       "libxcb-shape0 libxcb-sync1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1 libegl1 "
+                       "libgl1 libfontconfig1 libdbus-1-3")
+"""Debian/Ubuntu packages of the system libraries Qt's xcb platform plugin loads (README names them too)."""
+
+NO_WINDOW_ADVICE = ("run it in a desktop session, or use --screenshot FILE.png (with QT_QPA_PLATFORM=offscreen) "
+                    "without a screen; on Debian/Ubuntu Qt needs: sudo apt-get install " + QT_SYSTEM_LIBRARIES)
 
 
 class _Parser(argparse.ArgumentParser):
     """Bad option values give one line on stderr and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        message = " ".join(str(message).split())
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _layers(text: str) -> tuple[int, ...]:
-    from .layers import parse_hidden  # the window's hidden-layers field reads the same way
+def _checked(rule, parse):
+    """An argparse type: ``parse`` the text, then check it with ``rule`` (visualizer.settings, one set of rules
+    for the command line and the remembered settings); the message says what the option accepts."""
 
-    try:
-        return parse_hidden(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
+    def convert(text: str):
+        try:
+            value = parse(text)
+        except (ValueError, OverflowError):
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not {rule.accepts}") from None
+        try:
+            return rule(value)
+        except InvalidValueError:
+            raise argparse.ArgumentTypeError(f"{shown(text)} is not {rule.accepts}") from None
+
+    return convert
 
 
-def _float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+def _whole_number(text: str) -> int:
+    return int(text.strip())
+
+
+def _number(text: str) -> float:
+    text = text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text else text.strip()
+    value = float(text)
     if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+        raise ValueError(text)
     return value
 
 
-def _positive_float(text: str) -> float:
-    value = _float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
+def _layers(text: str) -> tuple[int, ...]:
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+        hidden = parse_hidden(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"{err} ({HIDDEN_ACCEPTS})") from None
+    return RULES["hidden"](hidden)
 
 
-def _positive_int(text: str) -> int:
-    value = _non_negative_int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _noise(text: str) -> float:
-    value = _float(text)
-    if not 0 <= value <= 50:
-        raise argparse.ArgumentTypeError("noise is a percentage from 0 to 50")
-    return value
+def _features(text: str) -> tuple[str, ...]:
+    return tuple(f.strip() for f in text.split(",") if f.strip())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,26 +95,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--dataset", choices=CLASSIFICATION_2D + REGRESSION_2D, help="data set (default circle)")
-    parser.add_argument("--layers", type=_layers, metavar="N,N,…", help="neurons per hidden layer, e.g. 4,2")
+    parser.add_argument("--layers", type=_layers, metavar="N,N,…",
+                        help=f"neurons per hidden layer, e.g. 4,2 ({HIDDEN_ACCEPTS}; 0: none)")
     parser.add_argument("--activation", choices=ACTIVATIONS, help="hidden activation (default tanh)")
-    parser.add_argument("--learning-rate", "--lr", type=_positive_float, metavar="RATE", help="default 0.03")
-    parser.add_argument("--batch-size", type=_positive_int, metavar="N", help="default 10")
-    parser.add_argument("--noise", type=_noise, metavar="PERCENT", help="label noise 0–50 (default 0)")
-    parser.add_argument("--features", metavar="F,F,…",
+    parser.add_argument("--learning-rate", "--lr", type=_checked(RULES["learning_rate"], _number), metavar="RATE",
+                        help="default 0.03")
+    parser.add_argument("--batch-size", type=_checked(RULES["batch_size"], _whole_number), metavar="N",
+                        help=f"default 10 ({RULES['batch_size'].accepts})")
+    parser.add_argument("--noise", type=_checked(NOISE_PERCENT, _number), metavar="PERCENT",
+                        help="label noise 0–50 (default 0)")
+    parser.add_argument("--features", type=_checked(RULES["features"], _features), metavar="F,F,…",
                         help=f"input features, from: {', '.join(FEATURES)} (default x1,x2)")
-    parser.add_argument("--seed", type=_non_negative_int, metavar="N", help="seed of the initial weights")
+    parser.add_argument("--seed", type=_checked(RULES["seed"], _whole_number), metavar="N",
+                        help=f"seed of the initial weights ({RULES['seed'].accepts})")
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="train without a screen, write a PNG of the whole window, then exit")
-    parser.add_argument("--epochs", type=_non_negative_int, default=None, metavar="N",
-                        help="with --screenshot: epochs to train first (default 100)")
-    parser.add_argument("--size", metavar="WxH", default=None, help="window size, e.g. 1500x900")
+    parser.add_argument("--epochs", type=_checked(EPOCHS, _whole_number), default=None, metavar="N",
+                        help=f"with --screenshot: epochs to train first (default 100, at most {EPOCHS_MAX:,}); "
+                             "training that stops earlier (divergence) writes the state it stopped in")
+    parser.add_argument("--size", metavar="WxH", default=None,
+                        help=f"window size, e.g. 1500x900 (at least {SIZE_MIN[0]}x{SIZE_MIN[1]}; "
+                             "a larger size than the screen's is reduced to fit it)")
     parser.add_argument("--fresh", action="store_true", help="ignore and do not save remembered settings")
     return parser
 
 
 def config_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser):
+    """The Config the options ask for (``None`` if they ask for nothing); every value was checked by its type."""
     from .engine.experiment import Config
-    from .engine.features import FEATURES
 
     changes = {}
     if args.dataset:
@@ -117,38 +140,71 @@ def config_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser):
     if args.seed is not None:
         changes["seed"] = args.seed
     if args.features:
-        names = tuple(f.strip() for f in args.features.split(",") if f.strip())
-        bad = [f for f in names if f not in FEATURES]
-        if bad or not names:
-            parser.error(f"argument --features: unknown feature(s) {', '.join(bad) or '(none)'}; "
-                         f"choose from {', '.join(FEATURES)}")
-        changes["features"] = names
-    return Config().replace(**changes) if changes else None
+        changes["features"] = args.features
+    if not changes:
+        return None
+    try:
+        return Config().replace(**changes)
+    except (TypeError, ValueError) as err:  # not expected: the rules are stricter than Config
+        parser.error(str(err))
 
 
 def _size(text: str | None, parser) -> tuple[int, int] | None:
+    """``WxH`` as two whole numbers, at least SIZE_MIN, at most SIZE_MAX (the screen limits it further)."""
     if not text:
         return None
+    what = f"expected WxH (width x height in pixels, at least {SIZE_MIN[0]}x{SIZE_MIN[1]}) like 1500x900"
+    parts = text.strip().lower().replace("×", "x").split("x")
     try:
-        w, h = (int(v) for v in text.lower().split("x"))
+        w, h = (int(v) for v in parts)
     except ValueError:
-        parser.error(f"argument --size: expected WxH like 1500x900, got {text!r}")
-    if w < 400 or h < 300:
-        parser.error("argument --size: at least 400x300")
-    return w, h
+        parser.error(f"argument --size: {what}, got {shown(text)}")
+    if w < SIZE_MIN[0] or h < SIZE_MIN[1]:
+        parser.error(f"argument --size: {what}, got {shown(text)}")
+    return min(w, SIZE_MAX), min(h, SIZE_MAX)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def parse(argv: Sequence[str] | None = None):
+    """Parse and check the command line: ``(args, config, size)``; a bad value exits with status 2."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.epochs is not None and not args.screenshot:
         parser.error("argument --epochs: only with --screenshot")
+    if args.screenshot is not None and not args.screenshot.strip():
+        parser.error("argument --screenshot: expected a file name like out.png")
     size = _size(args.size, parser)
     config = config_from_args(args, parser)
+    return args, config, size
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args, config, size = parse(argv)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         return _screenshot(args.screenshot, 100 if args.epochs is None else args.epochs, config, size)
+    problem = no_display_problem()
+    if problem:
+        print(f"nn-visualizer: error: {problem}: {NO_WINDOW_ADVICE}", file=sys.stderr)
+        return 1
     return _run(config, size, use_settings=not args.fresh)
+
+
+def no_display_problem(environ=None, platform: str | None = None) -> str | None:
+    """Why no window can open here (before Qt is loaded: Qt aborts the process instead), or None.
+
+    On Linux, without QT_QPA_PLATFORM (or with xcb/wayland) a display is needed: DISPLAY or WAYLAND_DISPLAY.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith("linux"):
+        return None
+    qpa = environ.get("QT_QPA_PLATFORM", "").strip().lower()
+    wants = {p.split(":")[0] for p in qpa.split(";") if p}
+    if wants and not wants <= {"xcb", "wayland", "wayland-egl"}:
+        return None  # offscreen, vnc, eglfs, …: the user chose a platform that needs no display
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return "no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set)"
 
 
 def _application():
@@ -162,9 +218,9 @@ def _application():
     from .paths import resource
 
     pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background="w", foreground="#333")
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        _quiet_offscreen_warnings()
+    starting = _install_message_handler()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    starting()
     app.setApplicationName("NN Visualizer")
     app.setOrganizationName("nn-visualizer")
     app.setApplicationVersion(__version__)
@@ -174,16 +230,54 @@ def _application():
     return app
 
 
-def _quiet_offscreen_warnings() -> None:
-    """The offscreen platform cannot resize native windows for dock widgets and says so on every start;
-    that is expected there, so drop that one message and pass every other one on."""
-    from PyQt6.QtCore import qInstallMessageHandler
+def _install_message_handler():
+    """Qt's messages, with two changes. While the QApplication starts, messages are held back: if Qt then gives up
+    (no display, a missing system library: Qt would abort with status 134), print one line that says what to do
+    and exit 1. The offscreen platform cannot resize native windows for dock widgets and says so on every start;
+    that is expected there, so that one message is dropped. Returns the function to call once Qt has started."""
+    from PyQt6.QtCore import QtMsgType, qInstallMessageHandler
 
-    def handler(_mode, _context, message: str) -> None:
-        if "propagateSizeHints" not in message:
+    offscreen = os.environ.get("QT_QPA_PLATFORM") == "offscreen"
+    held: list[str] = []
+    state = {"starting": True}
+
+    def handler(mode, _context, message: str) -> None:
+        if offscreen and "propagateSizeHints" in message:
+            return
+        if mode == QtMsgType.QtFatalMsg and state["starting"]:
+            causes = [m for m in held if "needed" in m or "connect" in m or "Could not" in m] or [message]
+            cause = " ".join(" ".join(causes).split())[:300]
+            print(f"nn-visualizer: error: Qt could not open a window ({cause}): {NO_WINDOW_ADVICE}",
+                  file=sys.stderr, flush=True)
+            os._exit(1)
+        if state["starting"]:
+            held.append(message)
+        else:
             print(message, file=sys.stderr)
 
+    def started() -> None:
+        state["starting"] = False
+        for message in held:
+            print(message, file=sys.stderr)
+        held.clear()
+
     qInstallMessageHandler(handler)
+    return started
+
+
+def _fit(size: tuple[int, int], window) -> tuple[int, int]:
+    """``size`` reduced to the screen's available area (the offscreen platform has no real screen)."""
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return size
+    screen = window.screen()
+    if screen is None:
+        return size
+    area = screen.availableGeometry()
+    w, h = min(size[0], area.width()), min(size[1], area.height())
+    if (w, h) != tuple(size):
+        print(f"nn-visualizer: --size {size[0]}x{size[1]} is larger than the screen: using {w}x{h}",
+              file=sys.stderr)
+    return w, h
 
 
 def _run(config, size, use_settings: bool) -> int:
@@ -192,13 +286,25 @@ def _run(config, size, use_settings: bool) -> int:
 
     window = MainWindow(config, use_settings=use_settings and config is None)
     if size:
-        window.resize(*size)
+        window.resize(*_fit(size, window))
     window.show()
     return app.exec()
 
 
+def _timeout_s() -> float:
+    try:
+        value = float(os.environ.get("NN_VISUALIZER_TIMEOUT", SCREENSHOT_TIMEOUT_S))
+    except ValueError:
+        return SCREENSHOT_TIMEOUT_S
+    return value if value > 0 and value == value else SCREENSHOT_TIMEOUT_S
+
+
 def _screenshot(path: str, epochs: int, config, size) -> int:
-    """Train ``epochs`` epochs with the real window offscreen, draw the final state, save a PNG."""
+    """Train ``epochs`` epochs with the real window offscreen, draw the final state, save a PNG.
+
+    Training that stops earlier (divergence, a stopping criterion) or a training thread that dies still writes the
+    state reached and says why in one line; so does the safety timeout (then the exit status is 1).
+    """
     app = _application()
     from PyQt6.QtCore import QTimer
 
@@ -211,34 +317,91 @@ def _screenshot(path: str, epochs: int, config, size) -> int:
     window.hyper_toolbar.set_speed(0)  # a screenshot trains as fast as possible, not at the window's demo pace
     window.resize(*(size or (1500, 900)))
     window.show()
-    state = {"code": 1}
+    controller = window.controller
+    state = {"code": 1, "done": False, "stopped": None, "serial": 0, "error": None}
+    timeout = _timeout_s()
 
-    def finish() -> None:
-        snap = window.controller.latest
-        if snap is not None:
-            window.draw(snap)
-        app.processEvents()
-        state["code"] = 0 if window.save_screenshot(path) else 1
-        if state["code"]:
+    def finish(code: int, why: str | None = None) -> None:
+        if state["done"]:
+            return
+        state["done"] = True
+        state["code"] = code
+        try:
+            snap = controller.latest
+            if snap is not None:
+                window.draw(snap)
+            app.processEvents()
+        except Exception as err:  # draw what can be drawn: the PNG and the exit must still happen
+            print(f"nn-visualizer: error: drawing the final state failed: {type(err).__name__}: {err}",
+                  file=sys.stderr)
+            state["code"] = 1
+        if why:
+            print(f"nn-visualizer: {why}", file=sys.stderr)
+        if not window.save_screenshot(path):
             print(f"nn-visualizer: error: could not write {path}", file=sys.stderr)
+            state["code"] = 1
         window.close()
         app.quit()
 
+    def on_stopped(reason: str) -> None:
+        latest = controller.latest
+        state["stopped"] = reason
+        state["serial"] = latest.serial if latest is not None else 0
+
+    def on_error(message: str) -> None:
+        lines = str(message).strip().splitlines()
+        state["error"] = lines[-1] if lines else "unknown error"
+
+    controller.sigStopped.connect(on_stopped)
+    controller.sigError.connect(on_error)
+
     def check() -> None:
-        snap = window.controller.latest
-        if snap is not None and snap.epoch >= epochs and not window.controller.is_running():
-            finish()
+        try:
+            poll()
+        except Exception as err:
+            finish(1, f"error: {type(err).__name__}: {err}")
+
+    def on_timeout() -> None:
+        snap = controller.latest
+        epoch = snap.epoch if snap is not None else 0
+        finish(1, f"error: --screenshot timed out after {timeout:g} s at epoch {epoch:,} of {epochs:,}; "
+                  f"wrote the state reached to {path}")
+
+    def poll() -> None:
+        snap = controller.latest
+        epoch = snap.epoch if snap is not None else 0
+        if state["stopped"] is not None and snap is not None and snap.serial > state["serial"] and not snap.running:
+            if epoch >= epochs:
+                finish(0)
+            else:
+                finish(0, f"training stopped at epoch {epoch:,} of {epochs:,}: {state['stopped']}; "
+                          f"wrote the state it stopped in to {path}")
+        elif not controller.is_alive():
+            finish(1, f"error: the training thread ended at epoch {epoch:,} of {epochs:,}"
+                      f"{': ' + state['error'] if state['error'] else ''}; wrote the state reached to {path}")
         else:
             QTimer.singleShot(20, check)
 
     def start() -> None:
         if epochs:
-            window.controller.play()
-        QTimer.singleShot(20, check)
+            controller.set_speed(0.0)  # as fast as possible, whatever the window's default pace is
+            controller.play()
+            QTimer.singleShot(20, check)
+        else:
+            QTimer.singleShot(20, wait_first)
+
+    def wait_first() -> None:
+        if controller.latest is not None or not controller.is_alive():
+            finish(0 if controller.latest is not None else 1,
+                   None if controller.latest is not None else "error: the network was not drawn")
+        else:
+            QTimer.singleShot(20, wait_first)
 
     QTimer.singleShot(0, start)
-    QTimer.singleShot(600_000, lambda: (print("nn-visualizer: error: screenshot timed out", file=sys.stderr),
-                                        app.exit(1)))
+    safety = QTimer()
+    safety.setSingleShot(True)
+    safety.timeout.connect(on_timeout)
+    safety.start(int(min(timeout, 86_400) * 1000))
     app.exec()
     return state["code"]
 

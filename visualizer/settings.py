@@ -37,7 +37,7 @@ LAYERS_MAX = 10
 NEURONS_MAX = 64
 RATE_MAX = 1e6
 SIZE_MIN = (400, 300)
-SIZE_MAX = 8_000
+SIZE_MAX = 5_120
 """Largest window side; the screen's available size limits a window on a screen further."""
 WEIGHT_SCALE = (0.1, 100.0)
 """Range of the display panel's |w| max box."""
