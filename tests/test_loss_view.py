@@ -293,3 +293,22 @@ def test_window_log_toggle_after_a_large_loss_and_reset(qtbot):
         assert_sane(view)
     finally:
         win.shutdown()
+
+
+def test_a_frame_reads_only_the_new_values_not_the_whole_history():
+    """The pyramid is reused: a redraw at 2M epochs folds only the epochs added since the last one.
+
+    White-box proof (no timing): after the first fold, the settled values are changed behind the envelope's back
+    (keeping the first and last, which it checks); the next frame still shows the old envelope, so it did not
+    read them again.
+    """
+    n = 2_000_000
+    y = np.linspace(1.0, 0.0, n)
+    env = Envelope()
+    env.update(y[: n - 1000])
+    tampered = y.copy()
+    tampered[1 : n - 2000] = 5.0
+    env.update(tampered)
+    _x, values = env.points(tampered)
+    assert len(values) <= MAX_POINTS
+    assert np.nanmax(values) == 1.0  # the 5.0s in the settled prefix were never read
