@@ -79,15 +79,16 @@ def test_divergence_restores_the_dead_links_of_the_undone_step():
         np.testing.assert_array_equal(now, before)
 
 
-@pytest.mark.parametrize("activation", ["linear", "relu", "tanh"])
-@pytest.mark.parametrize("output", ["linear", "tanh", "softmax"])
-def test_grid_output_is_finite_float32_for_huge_finite_weights(activation, output):
+@pytest.mark.parametrize("fast_tanh", [False, True])
+@pytest.mark.parametrize("activation", ["linear", "relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("output", ["linear", "tanh", "sigmoid", "softmax"])
+def test_grid_output_is_finite_float32_for_huge_finite_weights(activation, output, fast_tanh):
     n_out = 3 if output == "softmax" else 1
     loss = "crossentropy" if output == "softmax" else "squared"
     net = Network([2, 8, 8, 8, n_out], activation=activation, output=output, loss=loss)
     rng = np.random.default_rng(0)
     net.params[:] = rng.choice([1e300, -1e300, 1e30, -1e30, 3e38, 5.0], net.n_params)
-    grid = GridEvaluator(["x1", "x2"], resolution=20).evaluate(net)
+    grid = GridEvaluator(["x1", "x2"], resolution=20, fast_tanh=fast_tanh).evaluate(net)
     for layer in grid.layers:
         assert layer.dtype == np.float32
         assert np.all(np.isfinite(layer))
