@@ -340,6 +340,7 @@ class MainWindow(QMainWindow):
         nv.sigBiasEdited.connect(c.edit_bias)
         nv.sigNeuronCountChangeRequested.connect(self.data_panel.change_neuron_count)
         nv.sigLayerCountChangeRequested.connect(self.data_panel.change_layer_count)
+        nv.sigFeatureToggled.connect(self._on_feature_toggled)
         dp = self.display_panel
         dp.sigShowTest.connect(self.boundary_view.set_show_test)
         dp.sigDiscretize.connect(self.boundary_view.set_discretize)
@@ -369,6 +370,18 @@ class MainWindow(QMainWindow):
             return
         if config != self._config:
             self.apply_config(config)
+
+    def _on_feature_toggled(self, name: str) -> None:
+        """A click on an input node of the network view: add or remove that feature (never the last one)."""
+        current = tuple(self._config.features)
+        if name in current:
+            if len(current) == 1:
+                self.statusBar().showMessage("The network needs at least one input: add another feature first.", 5000)
+                return
+            features = tuple(n for n in current if n != name)
+        else:
+            features = (*current, name)
+        self._on_config_edit({"features": features})
 
     def _on_regenerate(self) -> None:
         self._on_config_edit({"data_seed": self._config.data_seed + 1})

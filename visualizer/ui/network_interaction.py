@@ -11,41 +11,22 @@ from dataclasses import dataclass
 import numpy as np
 from PyQt6.QtCore import QEvent, QRectF, Qt
 from PyQt6.QtGui import QCursor, QGuiApplication
-from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QDoubleSpinBox, QLabel, QToolTip, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QToolTip
 
 from ..engine.activations import FORMULAS
 from ..engine.features import LABELS
+from .network_editor import ValueEditor
+from .numbers import format_number
 
-
-class _ValueEditor(QDialog):
-    """A small popup at the cursor with one spin box; Enter applies, Escape or a click elsewhere cancels."""
-
-    def __init__(self, title: str, current: float, parent: QWidget | None = None):
-        super().__init__(parent, Qt.WindowType.Popup)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        label = QLabel(title)
-        layout.addWidget(label)
-        self.spin = QDoubleSpinBox()
-        self.spin.setDecimals(4)
-        self.spin.setRange(-1000.0, 1000.0)
-        self.spin.setSingleStep(0.1)
-        self.spin.setValue(float(current))
-        self.spin.selectAll()
-        layout.addWidget(self.spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.spin.setFocus()
+_ValueEditor = ValueEditor  # the old name
 
 
 @dataclass
 class _Hit:
-    """What is under the cursor: ``kind`` is ``"node"``, ``"bias"`` or ``"synapse"``.
+    """What is under the cursor: ``kind`` is ``"node"``, ``"bias"``, ``"synapse"`` or ``"ghost"``.
 
     ``node``/``bias``: ``a`` = column (0 = inputs), ``b`` = unit. ``synapse``: ``a`` = weight layer, ``b`` = source
-    unit, ``c`` = target unit.
+    unit, ``c`` = target unit. ``ghost`` (an unused candidate feature): ``b`` = its row in the input column.
     """
 
     kind: str
@@ -81,6 +62,12 @@ class InteractionMixin:
             node = int(k[0])
             c = int(lay.col_of[node])
             return _Hit("node", c, node - int(lay.starts[c]))
+        if len(lay.ghost_rows):
+            inside = (x >= lay.ghost_x - pad) & (x <= lay.ghost_x + s + pad) & (y >= lay.ghost_y - pad)
+            inside &= y <= lay.ghost_y + s + pad
+            k = np.flatnonzero(inside)
+            if k.size:
+                return _Hit("ghost", 0, int(lay.ghost_rows[k[0]]))
         # synapses: only the weight layer whose gap contains x
         col = np.searchsorted(lay.col_x + s, x) - 1
         if not 0 <= col < len(snap.sizes) - 1 or x > lay.col_x[col + 1]:
@@ -124,6 +111,11 @@ class InteractionMixin:
         lay = self._layout
         if hit is None or hit.kind == "synapse":
             self._hover_rect.hide()
+            self._set_hover_node(-1, -1)
+        elif hit.kind == "ghost":
+            g = int(np.flatnonzero(lay.ghost_rows == hit.b)[0])
+            self._hover_rect.setRect(QRectF(lay.ghost_x[g], lay.ghost_y[g], lay.s, lay.s))
+            self._hover_rect.show()
             self._set_hover_node(-1, -1)
         else:
             node = lay.starts[hit.a] + hit.b
@@ -176,18 +168,30 @@ class InteractionMixin:
         if hit.kind == "synapse":
             w = float(snap.weights[hit.a][hit.b, hit.c])
             src, dst = self._unit_name(hit.a, hit.b), self._unit_name(hit.a + 1, hit.c)
+            if self._is_dead(hit.a, hit.b, hit.c):
+                return (
+                    f"w = {format_number(w)}  (from {src} to {dst}): dead (L1 carried it to 0)\n"
+                    "it is never updated again; Reset or new weights bring it back\n"
+                    "click to edit"
+                )
             return (
-                f"w = {w:.4f}  (from {src} to {dst})\n"
+                f"w = {format_number(w)}  (from {src} to {dst})\n"
                 f"contributes w·a to z of {dst}, where a is the activation of {src}\n"
                 "click to edit"
             )
+        if hit.kind == "ghost":
+            feature = self._candidates[hit.b]
+            return f"{LABELS.get(feature, feature)}: not an input now (feature {feature})\nclick to add it as an input"
         name = self._unit_name(hit.a, hit.b)
         if hit.kind == "bias":
             b = float(snap.biases[hit.a - 1][hit.b])
-            return f"b = {b:.4f}  (bias of {name})\nadds b to z = Σ wᵢ·aᵢ + b\nclick to edit"
+            return f"b = {format_number(b)}  (bias of {name})\nadds b to z = Σ wᵢ·aᵢ + b\nclick to edit"
         if hit.a == 0:
             feature = snap.feature_names[hit.b]
-            return f"{name}: input {hit.b + 1} (feature {feature})\nfeeds every neuron of the next layer"
+            text = f"{name}: input {hit.b + 1} (feature {feature})\nfeeds every neuron of the next layer"
+            if self._features_choosable(snap):
+                text += "\nclick to remove this input" if snap.sizes[0] > 1 else "\n(the last input: cannot be removed)"
+            return text
         act = snap.activations[hit.a - 1] if hit.a < last else snap.output
         where = "output layer" if hit.a == last else f"hidden layer {hit.a}"
         b = float(snap.biases[hit.a - 1][hit.b])
@@ -195,41 +199,85 @@ class InteractionMixin:
             f"{name}: {where}, neuron {hit.b + 1}\n"
             f"activation {act}: {FORMULAS.get(act, act)}\n"
             f"z = Σ wᵢ·aᵢ + b,   a = {act}(z)\n"
-            f"b = {b:.4f}"
+            f"b = {format_number(b)}"
         )
+
+    def _is_dead(self, layer: int, i: int, j: int) -> bool:
+        dead = self._snap.dead
+        try:
+            return bool(dead is not None and dead[layer][i, j])
+        except (IndexError, TypeError):
+            return False
 
     # ------------------------------------------------------------------ clicks and editing
     def _click_at(self, view_point) -> bool:
-        """Handle a left click at ``view_point``: edit the synapse or bias there. Returns whether one was hit."""
+        """Handle a left click at ``view_point``: edit the synapse or bias there, or toggle the input feature
+        clicked (2-D data). Returns whether something was hit."""
         if self._layout is None:
             return False
         x, y = (view_point.x(), view_point.y()) if hasattr(view_point, "x") else view_point
         hit = self._hit_test(float(x), float(y))
-        if hit is None or hit.kind == "node":
+        if hit is None:
             return False
         snap = self._snap
+        if hit.kind == "ghost":
+            self.sigFeatureToggled.emit(self._candidates[hit.b])
+            return True
+        if hit.kind == "node":
+            if hit.a == 0 and self._features_choosable(snap):
+                self.sigFeatureToggled.emit(snap.feature_names[hit.b])
+                return True
+            return False
+        # the edit is for the network drawn now: its generation goes with it (the worker drops a stale one)
+        generation = snap.generation
         if hit.kind == "synapse":
-            current = float(snap.weights[hit.a][hit.b, hit.c])
-            src, dst = self._unit_name(hit.a, hit.b), self._unit_name(hit.a + 1, hit.c)
-            value = self._ask_value(f"Weight from {src} to {dst}", current)
-            if value is not None:
-                self.sigWeightEdited.emit(snap.generation, hit.a, hit.b, hit.c, float(value))
+            layer, i, j = hit.a, hit.b, hit.c
+            src, dst = self._unit_name(layer, i), self._unit_name(layer + 1, j)
+
+            def apply(value: float) -> None:
+                self.sigWeightEdited.emit(generation, layer, i, j, float(value))
+
+            title, current = f"Weight from {src} to {dst}", float(snap.weights[layer][i, j])
         else:
-            current = float(snap.biases[hit.a - 1][hit.b])
-            value = self._ask_value(f"Bias of {self._unit_name(hit.a, hit.b)}", current)
-            if value is not None:
-                self.sigBiasEdited.emit(snap.generation, hit.a - 1, hit.b, float(value))
+            layer, j = hit.a - 1, hit.b
+
+            def apply(value: float) -> None:
+                self.sigBiasEdited.emit(generation, layer, j, float(value))
+
+            title, current = f"Bias of {self._unit_name(hit.a, hit.b)}", float(snap.biases[layer][j])
+        value = self._ask_value(title, current, apply)
+        if value is not None:  # an answer at once (tests replace _ask_value)
+            apply(value)
         return True
 
-    def _ask_value(self, title: str, current: float) -> float | None:
-        """Ask for a new value in a small popup at the cursor; ``None`` if cancelled (tests monkeypatch this)."""
+    def _ask_value(self, title: str, current: float, apply) -> float | None:
+        """Open the value editor at the cursor; ``apply(value)`` is called when a valid value is entered. Returns
+        None: the answer comes later, without a nested event loop (tests may replace this to answer at once)."""
         QToolTip.hideText()
-        editor = _ValueEditor(title, current, self)
-        editor.adjustSize()
-        editor.move(QCursor.pos())
-        if editor.exec() == QDialog.DialogCode.Accepted:
-            return float(editor.spin.value())
+        self._close_editor()
+        editor = self._editor = ValueEditor(title, current, self)
+        editor.sigValue.connect(apply)
+        editor.sigClosed.connect(lambda e=editor: self._on_editor_closed(e))
+        pos = self.mapFromGlobal(QCursor.pos())
+        if not self.rect().contains(pos):
+            pos = self.rect().center()
+        editor.open_at(pos)
         return None
+
+    def editor(self) -> ValueEditor | None:
+        """The open value editor, if any."""
+        return self._editor
+
+    def _close_editor(self) -> None:
+        if self._editor is not None:
+            self._editor.close()
+
+    def _on_editor_closed(self, editor: ValueEditor) -> None:
+        if self._editor is editor:
+            had_focus = editor.isAncestorOf(QGuiApplication.focusObject()) if QGuiApplication.focusObject() else False
+            self._editor = None
+            if had_focus or QGuiApplication.focusObject() is None:
+                self.setFocus()  # keys go back to the window's shortcuts
 
     # ------------------------------------------------------------------ event handlers
     def _on_mouse_moved(self, scene_pos) -> None:

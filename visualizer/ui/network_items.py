@@ -16,6 +16,8 @@ TEXT_COLOR = "#3c4043"
 MUTED_COLOR = "#a0a4a8"
 OUTLINE_COLOR = "#9aa0a6"
 HOVER_COLOR = "#202124"
+DEAD_COLOR = "#80868b"
+"""Dead links (L1 carried the weight to exactly 0): thin dashed grey."""
 
 def _font(point_size: float = 9.0, bold: bool = False) -> QFont:
     font = QFont()
@@ -110,9 +112,10 @@ class _SynapseRaster(pg.GraphicsObject):
 
     CHUNKS = 16
 
-    def __init__(self, bins: list[pg.PlotCurveItem]):
+    def __init__(self, bins: list[pg.PlotCurveItem], under: list[pg.PlotCurveItem] = ()):
         super().__init__()
         self._bins = bins
+        self._under = list(under)  # drawn first, as they are (the dead links)
         self._rect = QRectF()
         self._image: QImage | None = None
         self._key = None
@@ -159,6 +162,11 @@ class _SynapseRaster(pg.GraphicsObject):
             painter.setTransform(t * to_logical)
             # blending depends on drawing order: interleave signs in small chunks so neither colour paints over
             # the other, thin bins first
+            for item in self._under:
+                x, y = item.getData()
+                if x is not None and len(x):
+                    painter.setPen(item.opts["pen"])
+                    painter.drawLines(*arrayToLineSegments(x, y, connect="pairs", finiteCheck=False).drawargs())
             n = len(self._bins) // 2
             for b in range(n):
                 parts = []

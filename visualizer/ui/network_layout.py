@@ -32,7 +32,13 @@ DEFAULT_SIZE = (900.0, 600.0)
 
 
 class _Layout:
-    """Geometry of one structure at one widget size: everything per-frame updates need, precomputed."""
+    """Geometry of one structure at one widget size: everything per-frame updates need, precomputed.
+
+    ``input_rows`` (optional) places the network's inputs among ``n_input_rows`` candidate rows of the input column
+    (Playground shows every feature, the unused ones greyed): input ``k`` sits in row ``input_rows[k]``; the
+    other rows are *ghost* nodes (``ghost_x``, ``ghost_y``, ``ghost_dest``, ``ghost_rows``) with no synapse. The
+    node arrays (``node_x`` …) hold the network's own nodes only, in the engine's order.
+    """
 
     def __init__(
         self,
@@ -43,10 +49,17 @@ class _Layout:
         right: float,
         top: float,
         label_pitch: tuple[float, float] = (0.0, 0.0),
+        input_rows: tuple[int, ...] | None = None,
+        n_input_rows: int | None = None,
+        bottom: float = 12.0,
     ):
+        if input_rows is None:
+            input_rows, n_input_rows = tuple(range(sizes[0])), sizes[0]
+        assert len(input_rows) == sizes[0] and n_input_rows >= sizes[0]
+        net_sizes = tuple(sizes)
+        sizes = (n_input_rows, *sizes[1:])  # rows drawn per column
         n_cols = len(sizes)
         max_n = max(sizes)
-        bottom = 12.0
         avail_w = max(width - left - right, 10.0)
         avail_h = max(height - top - bottom, 10.0)
         # node size: at most MAX_NODE_PX, ≤ 0.75 of the row pitch, ≤ 0.45 of the column pitch
@@ -74,7 +87,7 @@ class _Layout:
         self.width, self.height = width, height
 
         # nodes, in texels: column c, unit k
-        self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        self.starts = np.concatenate([[0], np.cumsum(net_sizes)]).astype(int)
         tx, ty, col = [], [], []
         for c, n in enumerate(sizes):
             col_h = n * pitches[c] - (pitches[c] - t)
@@ -82,6 +95,12 @@ class _Layout:
             tx.append(np.full(n, X0 + c * col_pitch))
             ty.append(y0 + np.arange(n) * pitches[c])
             col.append(np.full(n, c))
+        # the input column: the network's inputs in their rows, the other rows are ghosts
+        rows = np.asarray(input_rows, dtype=int)
+        self.ghost_rows = np.setdiff1d(np.arange(n_input_rows), rows)
+        gx, gy = tx[0][self.ghost_rows], ty[0][self.ghost_rows]
+        tx[0], ty[0], col[0] = tx[0][rows], ty[0][rows], col[0][rows]
+        self.input_rows = rows
         tx = np.concatenate(tx)
         ty = np.concatenate(ty)
         self.col_of = np.concatenate(col)
@@ -89,20 +108,25 @@ class _Layout:
         # bias squares (every non-input node): bt texels, half over the node's lower-left corner
         bt = self.bt = max(2, round(0.26 * t))
         half = bt // 2
-        first = sizes[0]
+        first = net_sizes[0]
         bx = tx[first:] - bt + half
         by = ty[first:] + t - half
         # atlas covers nodes and biases
-        ox = int(min(tx.min(), bx.min()))
-        oy = int(min(ty.min(), by.min()))
-        aw = int(max(tx.max() + t, (bx + bt).max()) - ox)
-        ah = int(max(ty.max() + t, (by + bt).max()) - oy)
+        ax, ay = np.concatenate([tx, gx]), np.concatenate([ty, gy])
+        ox = int(min(ax.min(), bx.min()))
+        oy = int(min(ay.min(), by.min()))
+        aw = int(max(ax.max() + t, (bx + bt).max()) - ox)
+        ah = int(max(ay.max() + t, (by + bt).max()) - oy)
         self.atlas_shape = (ah, aw)
         self.atlas_rect = QRectF(ox * u, oy * u, aw * u, ah * u)
         r = np.arange(t)
         rows = (ty - oy)[:, None, None] + r[None, :, None]
         cols = (tx - ox)[:, None, None] + r[None, None, :]
         self.node_dest = (rows * aw + cols).reshape(len(tx), t * t).astype(np.intp)
+        grows = (gy - oy)[:, None, None] + r[None, :, None]
+        gcols = (gx - ox)[:, None, None] + r[None, None, :]
+        self.ghost_dest = (grows * aw + gcols).reshape(len(gx), t * t).astype(np.intp)
+        self.ghost_x, self.ghost_y = gx * u, gy * u
         rb = np.arange(bt)
         brows = (by - oy)[:, None, None] + rb[None, :, None]
         bcols = (bx - ox)[:, None, None] + rb[None, None, :]
@@ -144,7 +168,8 @@ class _Layout:
         s, bs = self.s, self.bias_s
         if s < 10:
             return path
-        for x, y in zip(self.node_x.tolist(), self.node_y.tolist(), strict=True):
+        xs, ys = [*self.node_x.tolist(), *self.ghost_x.tolist()], [*self.node_y.tolist(), *self.ghost_y.tolist()]
+        for x, y in zip(xs, ys, strict=True):
             path.addRect(QRectF(x, y, s, s))
         for x, y in zip(self.bias_x.tolist(), self.bias_y.tolist(), strict=True):
             path.addRect(QRectF(x, y, bs, bs))

@@ -12,9 +12,10 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import Qt
 
+from ..engine.features import FEATURES
 from ..training.snapshot import Snapshot
 from . import colors
-from .network_items import HOVER_COLOR, _rgba
+from .network_items import DEAD_COLOR, HOVER_COLOR, _rgba
 from .network_layout import BIN_ALPHAS, BIN_WIDTHS, DENSE_REBIN_INTERVAL_S, N_WIDTH_BINS
 
 # fixed-level mapping of each activation to lookup-table positions: index = clip(a·gain + offset, 0, 255)
@@ -29,6 +30,44 @@ _LUT_GAIN_OFFSET = {
 
 _LUT32 = np.ascontiguousarray(colors.PLAYGROUND_LUT).view(np.uint32).ravel()
 _GREY32 = _LUT32[128]
+DEAD_BIN = 2 * N_WIDTH_BINS
+"""Code of the dead links (L1) in the binning: their own bin, drawn dashed grey."""
+GHOST_FADE = 0.7
+"""Unused input features are drawn as their map mixed this much with white."""
+
+
+def class_luts32(n_classes: int) -> np.ndarray:
+    """``(n_classes, 256)`` RGBA-as-uint32 tables from neutral grey (probability 0) to each class colour (1)."""
+    grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=np.float64)
+    t = np.linspace(0.0, 1.0, 256)[None, :, None]
+    rgb = grey + (colors.class_rgb(n_classes)[:, None, :] - grey) * t
+    lut = np.empty((n_classes, 256, 4), np.uint8)
+    lut[..., :3] = np.clip(np.round(rgb), 0, 255).astype(np.uint8)
+    lut[..., 3] = 255
+    return np.ascontiguousarray(lut).view(np.uint32)[..., 0]
+
+
+def weight_codes(w: np.ndarray, scale: float) -> np.ndarray:
+    """Bin code per weight: ``0 … N_WIDTH_BINS − 1`` by ``|w| / scale`` for ``w ≥ 0``, the same plus
+    ``N_WIDTH_BINS`` for ``w < 0``. The magnitude is clipped *in float* before any integer cast, so huge weights
+    (1e300, ±inf) get the thickest bin; NaN gets the thinnest."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        mag = np.abs(w) * (N_WIDTH_BINS / scale)
+        np.minimum(mag, N_WIDTH_BINS - 1, out=mag)
+    mag[~(mag >= 0.0)] = 0.0  # NaN
+    codes = mag.astype(np.intp)
+    codes += N_WIDTH_BINS * (w < 0)
+    return codes
+
+
+def bias_indices(biases: np.ndarray, scale: float) -> np.ndarray:
+    """Lookup-table index per bias (128 = 0, clipped at ±scale); computed in float64 so 1e30 or 1e300 never
+    becomes float32 infinity, NaN gives the neutral middle."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        b = np.asarray(biases, dtype=np.float64) * (127.5 / scale) + 128.0
+        np.clip(b, 0.0, 255.0, out=b)
+    b[np.isnan(b)] = 128.0
+    return b.astype(np.uint8)
 
 
 
@@ -43,6 +82,9 @@ class RenderMixin:
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             item.setPen(pen)
             item.opts["antialias"] = antialias
+        dead = pg.mkPen(_rgba(DEAD_COLOR, 0.8), width=1.0, style=Qt.PenStyle.DashLine)
+        dead.setCapStyle(Qt.PenCapStyle.FlatCap)
+        self._dead_bin.setPen(dead)
         self._syn_highlight.setPen(pg.mkPen(_rgba(HOVER_COLOR, 0.55), width=max(2.0, 6.0 * width_scale)))
 
     # ------------------------------------------------------------------ per-frame drawing
@@ -86,18 +128,16 @@ class RenderMixin:
             vals *= self._gain
             vals += self._offset
             np.clip(vals, 0.0, 255.0, out=vals)
-            with np.errstate(invalid="ignore"):
-                self._idx[...] = vals
+            np.nan_to_num(vals, copy=False, nan=128.0)  # a NaN map is neutral grey, never a cast's accident
+            self._idx[...] = vals
             atlas32[lay.node_dest] = _LUT32[self._idx]
+            if self._out_luts32 is not None:
+                # several classes: each output neuron's map in its class colour (probability 0 = grey)
+                first = starts[-2]
+                atlas32[lay.node_dest[first:]] = self._out_luts32[self._out_rows, self._idx[first:]]
         else:
             atlas32[lay.node_dest] = _GREY32
-        b = np.concatenate(snap.biases).astype(np.float32)
-        b *= 127.5 / self._weight_scale
-        b += 128.0
-        np.clip(b, 0.0, 255.0, out=b)
-        with np.errstate(invalid="ignore"):
-            bi = b.astype(np.uint8)
-        atlas32[lay.bias_dest] = _LUT32[bi][:, None]
+        atlas32[lay.bias_dest] = _LUT32[bias_indices(np.concatenate(snap.biases), self._weight_scale)][:, None]
         self._image.setImage(self._atlas, autoLevels=False)
 
     def _render_synapses(self, force: bool) -> None:
@@ -111,13 +151,15 @@ class RenderMixin:
                 return
         self._last_rebin = time.monotonic()
         w = np.concatenate([np.ravel(x) for x in snap.weights])
-        with np.errstate(invalid="ignore"):
-            codes = np.minimum((np.abs(w) * (N_WIDTH_BINS / self._weight_scale)).astype(np.intp), N_WIDTH_BINS - 1)
-        codes[codes < 0] = 0
-        codes += N_WIDTH_BINS * (w < 0)
+        codes = weight_codes(w, self._weight_scale)
+        dead = snap.dead
+        if dead is not None and len(dead) == len(snap.weights):
+            mask = np.concatenate([np.ravel(m) for m in dead])
+            if mask.shape == codes.shape:
+                codes[mask] = DEAD_BIN
         prev = self._codes
         if force or prev is None or prev.shape != codes.shape:
-            changed_bins = range(2 * N_WIDTH_BINS)
+            changed_bins = range(2 * N_WIDTH_BINS + 1)
         else:
             diff = codes != prev
             if not diff.any():
@@ -126,8 +168,34 @@ class RenderMixin:
         self._codes = codes
         for b in changed_bins:
             sel = np.flatnonzero(codes == b)
-            self._bins[b].setData(lay.pair_x[sel].ravel(), lay.pair_y[sel].ravel())
+            item = self._dead_bin if b == DEAD_BIN else self._bins[b]
+            item.setData(lay.pair_x[sel].ravel(), lay.pair_y[sel].ravel())
         self._raster.invalidate()
+
+    def _render_ghosts(self) -> None:
+        """Paint the unused candidate inputs once per layout: their feature's map, faded (flat pale grey without a
+        grid). They never change within a layout."""
+        lay, snap = self._layout, self._snap
+        if not len(lay.ghost_rows):
+            return
+        names = [self._candidates[r] for r in lay.ghost_rows]
+        grid = snap.grid
+        if grid is None or not self._thumbnails:
+            self._atlas32[lay.ghost_dest] = _LUT32[128]
+            return
+        xs = np.asarray(grid.xs, dtype=np.float64)
+        R = len(xs)
+        x1, x2 = np.meshgrid(xs, xs)  # row iy is x2 = xs[iy]
+        points = np.column_stack([x1.ravel(), x2.ravel()])
+        sidx = self._sample_index(R, lay.t)
+        maps = np.stack([np.asarray(FEATURES[n](points), dtype=np.float64)[sidx] for n in names])
+        peak = np.maximum(np.abs(maps).max(axis=1, keepdims=True), 1e-12)
+        idx = np.clip(maps / peak * 127.5 + 128.0, 0, 255).astype(np.intp)
+        rgb = colors.PLAYGROUND_LUT[idx][..., :3].astype(np.float64)
+        faded = np.empty((*idx.shape, 4), np.uint8)
+        faded[..., :3] = np.round(rgb + (255.0 - rgb) * GHOST_FADE).astype(np.uint8)
+        faded[..., 3] = 255
+        self._atlas32[lay.ghost_dest] = np.ascontiguousarray(faded).view(np.uint32)[..., 0]
 
     def _on_rebin_timer(self) -> None:
         if self._layout is not None and self._snap is not None:
