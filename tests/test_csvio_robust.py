@@ -111,7 +111,9 @@ def test_fuzzed_bytes_raise_only_csv_format_errors(data):
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 name_text = st.text(alphabet=st.sampled_from(list("abcxyz ,;\"'_-²é")), min_size=0, max_size=6)
-feature_name = st.builds(lambda head, tail: head + tail.rstrip(), st.sampled_from(list("abfxyzé")), name_text)
+feature_name = st.builds(lambda head, tail: head + tail.rstrip(), st.sampled_from(list("abfxyzé")), name_text) | (
+    st.sampled_from(["1", "2", "0.5", "-3", "1e3", "٣"])  # names that look like numbers: the header is still one
+)
 class_name = st.builds(lambda head, tail: head + tail.rstrip(), st.sampled_from(list("ABCcdq²")), name_text)
 
 
@@ -186,6 +188,8 @@ def test_labels_with_unicode_digits_are_text_classes():
         ("1,2,3\n4,5,6\n7,8,6\n", ("x1", "x2"), 3),  # 3 integer columns, no fractions — data
         ("1,2,cat\n3,4,dog\n", ("x1", "x2"), 2),  # a text label on the first row — data
         ("0.5,1,2\n0.5,0.25,0\n0.1,0.2,1\n", ("x1", "x2"), 3),  # not column numbers — data
+        ("5,7,label\n1,2,cat\n3,4,dog\n", ("5", "7"), 2),  # numeric names, "label" above text labels
+        ("5,7,Class\n1,2,cat\n3,4,class\n", ("x1", "x2"), 3),  # ... unless "class" is a label below
     ],
 )
 def test_numeric_header_rows_are_detected(text, names, n):

@@ -36,6 +36,8 @@ _SNIFF_LINES = 20
 _HEADER_SAMPLE = 100
 """Rows after the first that the header rules look at."""
 _PLAIN_INT = re.compile(r"[0-9]+")
+_LABEL_NAMES = frozenset({"label", "labels", "class", "target", "y"})
+"""Label-column names that make a first row a header although every feature name in it is a number."""
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -141,7 +143,9 @@ def read_csv(
     number; or (2) a column's first cell is not a number while the same column is numeric in every row of the
     sample that follows (up to 100 rows) — e.g. ``1,2,label`` above numeric labels; or (3) its cells are the
     column numbers ``0 … n−1`` or ``1 … n`` written as plain integers (what an unnamed table's export writes)
-    and either there are at least 4 columns or a feature in the sample is not a whole number. A first row
+    and either there are at least 4 columns or a feature in the sample is not a whole number; or (4) its label
+    cell is ``label``, ``labels``, ``class``, ``target`` or ``y`` (any case; :func:`write_csv` writes
+    ``label``) and the sample has no such label. A first row
     whose only non-numeric cell is a text label, above text labels, is data. *Delimiter.* Comma, semicolon or
     tab, chosen from the first lines: the one that splits them into the same number (>= 2) of columns, the
     most columns winning. Blank lines are skipped; cells are stripped of surrounding spaces.
@@ -577,6 +581,10 @@ def _is_header(cells: list[str], label_index: int, sample: list[list[str]]) -> b
         for j, cell in enumerate(cells):
             if cell and numbers[j] is None and all(row[j] and _to_float(row[j]) is not None for row in sample):
                 return True
+    # (4) the label cell names the column ("label", as write_csv writes) and is no label of the rows below
+    name = cells[label_index].casefold()
+    if name in _LABEL_NAMES and all(row[label_index].casefold() != name for row in sample):
+        return True
     # (3) the column numbers 0 … n−1 or 1 … n, above data with fractions (or of at least 4 columns)
     if all(_PLAIN_INT.fullmatch(cell) for cell in cells):
         ints = [int(cell) for cell in cells]
