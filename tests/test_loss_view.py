@@ -25,7 +25,8 @@ def make_snap(train, test=None, metric=None, generation=1, epoch=None, stats=Non
     history = {"train_loss": train, "test_loss": test, "train_metric": metric, "test_metric": metric}
     for value in history.values():
         value.flags.writeable = False
-    return Snapshot(serial=1, generation=generation, epoch=len(train) if epoch is None else epoch, steps=0,
+    epoch = len(train) if epoch is None else epoch
+    return Snapshot(serial=1, generation=generation, epoch=epoch, steps=25 * epoch,
                     sizes=(2, 1), activations=(), output="tanh", loss_name="square", feature_names=("x1", "x2"),
                     weights=(), biases=(), grid=None, history=history, task=task, running=running,
                     stats=stats or {}, diverged=diverged)
@@ -223,8 +224,8 @@ def test_reset_and_rebuild_clear_everything(view):
     assert view.health.text().startswith("Gradient size by layer")
     assert view.loss_range()[1] > 40
     assert view.loss_plot.viewRange()[0][1] > 4000
-    # Reset: same generation, epoch 0, empty history, no statistics yet
-    view.update_snapshot(make_snap([], epoch=0, running=True))
+    # Reset: same generation, epoch 0, empty history, no step yet (the trainer still reports the old gradient)
+    view.update_snapshot(make_snap([], epoch=0, running=True, stats=stats))
     assert view.health.text() == ""
     assert view.loss_range()[1] < 1.1
     assert view.loss_plot.viewRange()[0][1] < 11
@@ -312,3 +313,37 @@ def test_a_frame_reads_only_the_new_values_not_the_whole_history():
     _x, values = env.points(tampered)
     assert len(values) <= MAX_POINTS
     assert np.nanmax(values) == 1.0  # the 5.0s in the settled prefix were never read
+
+
+def test_window_reset_key_clears_the_loss_view(qtbot):
+    """Train, press R: the loss view shows the new run only (health line empty until new statistics)."""
+    from PyQt6.QtCore import Qt
+
+    from visualizer.engine.experiment import Config
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(), use_settings=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        view = win.loss_view
+        win.controller.play()
+        qtbot.waitUntil(lambda: view._n >= 20 and view.health.text() != "", timeout=20_000)
+        win.controller.pause()
+        qtbot.waitUntil(lambda: win.controller.latest is not None and not win.controller.latest.running,
+                        timeout=20_000)
+        assert view.loss_plot.viewRange()[0][1] > 19
+        win.activateWindow()
+        qtbot.keyClick(win, Qt.Key.Key_R)
+        qtbot.waitUntil(lambda: win.controller.latest.epoch == 0 and win._drawn_serial >= win.controller.latest.serial,
+                        timeout=20_000)
+        assert view._n == 0
+        assert view.health.text() == ""
+        assert view.loss_plot.viewRange()[0][1] < 11
+        x, _y = view.curve_data()
+        assert x is None or len(x) == 0
+        assert_sane(view)
+    finally:
+        win.shutdown()

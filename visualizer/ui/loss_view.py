@@ -435,7 +435,8 @@ class LossView(QWidget):
             self._generation = snap.generation
             self._reset()
         storage = getattr(train, "base", None)
-        key = (n, id(train if storage is None else storage), snap.diverged, snap.task, len(snap.stats or ()))
+        key = (n, id(train if storage is None else storage), snap.diverged, snap.task, snap.steps > 0,
+               len(snap.stats or ()))
         if key == self._key:
             return
         now = time.perf_counter()
@@ -444,7 +445,9 @@ class LossView(QWidget):
         self._drawn_at = now
         self._key = key
         self._n = n
-        self.health.setText(health_text(snap.stats))
+        # Gradient sizes are the last step's: none since a Reset or rebuild (the trainer may still report the old
+        # run's last gradient then), so the line stays empty until a step has been taken.
+        self.health.setText(health_text(snap.stats) if snap.steps > 0 else "")
         if n == 0:
             self._show_divergence(snap, 0)  # a first step may diverge before any epoch is recorded
             self._show_summary(snap)
