@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
     QPushButton,
     QSlider,
     QSpinBox,
+    QStyle,
     QToolBar,
     QToolButton,
     QVBoxLayout,
@@ -45,7 +46,7 @@ from .numbers import format_number, parse_number
 
 DATASET_TITLES = {
     "circle": "Circle",
-    "xor": "Exclusive or",
+    "xor": "XOR",  # short: three thumbnails side by side on a laptop screen (the tooltip says "Exclusive or")
     "gauss": "Gaussian",
     "spiral": "Spiral",
     "moons": "Two moons",
@@ -120,6 +121,21 @@ def _labelled_slider(minimum: int, maximum: int, step: int, tooltip: str, suffix
     return slider, value
 
 
+class _ThumbnailList(QListWidget):
+    """The data set thumbnails, always three to a row (grid cells share the width), so all six show at once
+    even in the narrow data panel of a laptop screen."""
+
+    COLUMNS = 3
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # the icon layout keeps room for a vertical scroll bar even when none is shown
+        room = self.viewport().width() - self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) - 4
+        width = max(56, room // self.COLUMNS)
+        if width != self.gridSize().width():
+            self.setGridSize(QSize(width, self.gridSize().height()))
+
+
 class DataPanel(QWidget):
     """Problem type, data set (with thumbnails), split, noise, batch size, features and hidden layers."""
 
@@ -148,10 +164,10 @@ class DataPanel(QWidget):
         row.addWidget(self.problem, 1)
         form.addLayout(row)
 
-        self.datasets = QListWidget()
+        self.datasets = _ThumbnailList()
         self.datasets.setViewMode(QListWidget.ViewMode.IconMode)
         self.datasets.setIconSize(QSize(44, 44))
-        self.datasets.setGridSize(QSize(60, 80))  # three columns even in a laptop screen's narrow panel
+        self.datasets.setGridSize(QSize(66, 80))  # widened or narrowed to three columns on resize
         self.datasets.setMovement(QListWidget.Movement.Static)
         self.datasets.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.datasets.setWordWrap(True)

@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
         and loss; output above loss at about 5 : 4."""
         width = width or self.width()
         height = height or self.height()
-        data = int(min(320, max(self.data_scroll.minimumWidth(), 0.19 * width)))
+        data = int(min(320, max(self.data_scroll.minimumWidth(), 0.2 * width)))
         right = int(min(620, max(300, 0.46 * width - data)))
         self.resizeDocks([self.dock_data, self.dock_output], [data, right], Qt.Orientation.Horizontal)
         rest = max(300, height - 170)
@@ -593,9 +593,11 @@ class MainWindow(QMainWindow):
         if top is not self and not (isinstance(top, QDockWidget) and top.parentWidget() is self):
             return False  # another window (a dialog, a popup); a floating panel of this window counts as it
         if self.is_text_field(obj):
-            if kind == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier:
-                if event.key() == Qt.Key.Key_Escape and not self.network_view.isAncestorOf(obj):
-                    self.leave_field()  # (the network view's own value editor closes itself on Esc)
+            # (the network view's own value editor handles Esc and Enter itself)
+            if (kind == QEvent.Type.KeyPress and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                    and not self.network_view.isAncestorOf(obj)):
+                if event.key() == Qt.Key.Key_Escape:
+                    self.leave_field()
                     return True
                 if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                     QTimer.singleShot(0, lambda w=obj: self._after_enter(w))
