@@ -25,6 +25,7 @@ Runs
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import random
 import time
@@ -55,6 +56,7 @@ CHUNK = 1000
 LONG_TOTAL = int(os.environ.get("RANDOM_ACTIONS") or 20_000)
 LONG_SEED_START = int(os.environ.get("RANDOM_ACTIONS_SEED_START") or 1000)
 MAX_ACTION_S = float(os.environ.get("RANDOM_ACTIONS_MAX_S") or 1.0)  # per action, and event-loop stalls
+WATCHDOG = bool(os.environ.get("RANDOM_ACTIONS_WATCHDOG"))  # 1: dump all stacks when the GUI stalls
 PROGRESS_S = 2.5  # the window says "training": some step must arrive within this
 SETTLE_S = 5.0  # time the worker and the view get to catch up after a burst
 
@@ -133,6 +135,7 @@ class Monkey:
         self.progress_key = None
         self.claim_since: float | None = None
         self.log_seen = 0
+        self.burst_parts = 1
         self.kinds = (
             (self.toolbar_button, 10), (self.shortcut, 10), (self.combo, 7), (self.type_in_field, 10),
             (self.slider, 5), (self.checkbox, 6), (self.dataset_item, 4), (self.push_button, 5), (self.wheel, 3),
@@ -178,7 +181,8 @@ class Monkey:
                     description = kind(u)
                     elapsed = time.perf_counter() - t0
                     self.actions.append(f"{k}: {description} ({elapsed * 1000:.0f} ms)")
-                    self.check(f"{description} took {elapsed:.2f} s" if elapsed > MAX_ACTION_S else None)
+                    budget = MAX_ACTION_S * (self.burst_parts if kind == self.burst else 1)
+                    self.check(f"{description} took {elapsed:.2f} s" if elapsed > budget else None)
                     self.max_gap = 0.0
                     self.last_tick = time.perf_counter()
                     qtbot.wait(wait_ms)
@@ -188,9 +192,12 @@ class Monkey:
                 self.index = self.count
                 self.settle()
         finally:
+            if WATCHDOG:
+                faulthandler.cancel_dump_traceback_later()
             self.heartbeat.stop()
             self.guard.stop()
             self._close_popups()
+        self._write_log()
         t0 = time.perf_counter()
         win.close()
         closed_in = time.perf_counter() - t0
@@ -200,12 +207,7 @@ class Monkey:
     # ------------------------------------------------------------------ checks
     def fail(self, what: str) -> None:
         listing = self.actions if len(self.actions) <= 200 else ["…", *self.actions[-200:]]
-        path = f"/tmp/random_actions_seed{self.seed}.log"
-        try:
-            with open(path, "w") as f:
-                f.write("\n".join(self.actions))
-        except OSError:
-            path = "(not written)"
+        path = self._write_log()
         raise RandomActionFailure(
             f"random actions: seed {self.seed}, action #{self.index} of {self.count}: {what}\n"
             f"replay: RANDOM_ACTIONS_SEED={self.seed} RANDOM_ACTIONS_COUNT={self.index + 1} "
@@ -213,6 +215,15 @@ class Monkey:
             f"actions so far ({len(self.actions)}, all in {path}):\n" + "\n".join(listing)
             + ("\npopups: " + "; ".join(self.popup_log[-10:]) if self.popup_log else "")
         )
+
+    def _write_log(self) -> str:
+        path = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"random_actions_seed{self.seed}.log")
+        try:
+            with open(path, "w") as f:
+                f.write("\n".join(self.actions) + "\n")
+        except OSError:
+            return "(not written)"
+        return path
 
     def check(self, problem: str | None = None) -> None:
         win = self.win
@@ -248,6 +259,8 @@ class Monkey:
             self.last_progress = time.perf_counter()
 
     def _tick(self) -> None:
+        if WATCHDOG:  # a stalled event loop dumps every thread's stack (faulthandler needs no GIL to do it)
+            faulthandler.dump_traceback_later(0.8 * MAX_ACTION_S, exit=False)
         now = time.perf_counter()
         self.max_gap = max(self.max_gap, now - self.last_tick)
         self.last_tick = now
@@ -571,18 +584,27 @@ class Monkey:
     def burst(self, u) -> str:
         """A structure change and, with no pause, a weight or bias edit made on the old drawing."""
         parts = []
+        slow = []
+
+        def timed(text: str, t0: float) -> None:
+            took = time.perf_counter() - t0
+            parts.append(f"{text} ({took * 1000:.0f} ms)")
+            if took > MAX_ACTION_S:
+                slow.append(parts[-1])
+
         for n in range(1 + int(u[0] * 3)):
             v = random.Random(int(u[1] * 1e9) + n)  # derived from this action's numbers: replay-stable
             w = [v.random() for _ in range(N_UNIFORMS)]
             how = w[7]
+            t0 = time.perf_counter()
             if how < 0.5:
-                parts.append(self.click_glyph(w))
+                timed(self.click_glyph(w), t0)
             elif how < 0.7:
                 small = [b for b in self.widgets(QPushButton) if b.text() in ("+", "−", "-")]
                 b = _pick(small, w[0])
                 if b is not None:
                     self._click(b)
-                parts.append(f"click data-panel {b.text() if b else None!r}")
+                timed(f"click data-panel {b.text() if b else None!r}", t0)
             else:
                 field = next((f for f in self.widgets(QLineEdit) if "layer" in (f.toolTip() + f.objectName()).lower()),
                              None)
@@ -592,10 +614,16 @@ class Monkey:
                     QTest.keyClick(field, Key.Key_A, Mod.ControlModifier)
                     QTest.keyClicks(field, value)
                     QTest.keyClick(field, Key.Key_Return)
-                parts.append(f"type layers {value!r}+Return" if field is not None else "no layers field")
+                timed(f"type layers {value!r}+Return" if field is not None else "no layers field", t0)
             edit = self.click_synapse if w[6] < 0.7 else self.click_bias
-            parts.append(edit(w))
-        return "BURST[" + " ; ".join(parts) + "]"
+            t0 = time.perf_counter()
+            timed(edit(w), t0)
+        text = "BURST[" + " ; ".join(parts) + "]"
+        if slow:
+            self.actions.append(f"{self.index}: {text}")
+            self.fail(f"in a burst, {slow[0]} took more than {MAX_ACTION_S} s")
+        self.burst_parts = len(parts)
+        return text
 
     # ------------------------------------------------------------------ popups
     @staticmethod
