@@ -334,3 +334,25 @@ def test_window_shows_an_internal_error_and_plays_on(qtbot, monkeypatch):
     finally:
         win.shutdown()
         win.close()
+
+
+def test_restart_replaces_a_stuck_thread_and_shutdown_still_ends_both(qtbot, controller, monkeypatch):
+    """A loop stuck in a long call (simulated: an epoch that sleeps 1.5 s): restart() does not wait for it
+    (a running QThread is kept, never destroyed), the new thread trains, and shutdown ends both."""
+    import time as time_module
+
+    controller.start()
+    old = wait_snapshot(qtbot, controller)
+    old_thread = controller._thread
+    trainer = trainer_of(controller)
+    monkeypatch.setattr(trainer, "run_epoch", lambda: time_module.sleep(1.5))
+    monkeypatch.setattr(trainer, "step_batch", lambda: time_module.sleep(1.5))
+    controller.step_epoch()
+    qtbot.wait(100)
+    controller.restart()
+    assert old_thread.isRunning() and controller._thread is not old_thread
+    new = wait_snapshot(qtbot, controller, lambda s: s.serial > old.serial)
+    assert new.generation > old.generation
+    assert_trains_on(qtbot, controller)
+    assert controller.shutdown(3000)
+    assert not old_thread.isRunning()

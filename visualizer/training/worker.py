@@ -187,12 +187,12 @@ class TrainingWorker(QObject):
             try:
                 self._exp = build(self._config, self._dataset)
             except Exception as err:
-                self._report(err, "building the network")
+                self._report(err, "building the network", "the training thread stopped")
                 return
             self._generation += 1
             self._loop()
         except BaseException as err:  # never raised into Qt (PyQt would abort the process)
-            self._report(err, "the training loop")
+            self._report(err, "the training loop", "the training thread stopped")
         finally:
             self._running.clear()
             self.finished.emit()
@@ -240,14 +240,14 @@ class TrainingWorker(QObject):
         return time.perf_counter()
 
     # ------------------------------------------------------------------ failures (worker thread)
-    def _report(self, err: BaseException, where: str) -> None:
+    def _report(self, err: BaseException, where: str, outcome: str = "training paused") -> None:
         """Send the traceback of ``err`` by sigError, with a last line for the status bar."""
         tb = traceback.format_exc()
         sys.stderr.write(tb)
         what = f"{type(err).__name__}: {err}"
         if len(what) > 160:
             what = what[:157] + "…"
-        self.sigError.emit(f"{tb}Internal error in {where} ({what}); training paused.")
+        self.sigError.emit(f"{tb}Internal error in {where} ({what}); {outcome}.")
 
     def _crashed(self, err: Exception, where: str, dirty: bool = True) -> None:
         """An unexpected exception: report it and pause; the loop and the network stay usable."""
