@@ -207,3 +207,35 @@ def test_a_new_run_does_not_fall_back_on_the_old_runs_map(view):
     view.update_snapshot(with_output(rebuilt, blown_up(rebuilt.grid.output), diverged=True))
     assert not np.array_equal(view.image_data(), greyed(colors.colorize_diverging(old, lut=colors.BACKGROUND_LUT)))
     assert view.overlay.isVisible()
+
+
+def test_window_diverged_run_then_reset(qtbot):
+    """A learning rate of 10 on ReLU regression diverges at once: both views say so; R recovers."""
+    from PyQt6.QtCore import Qt
+
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(dataset="reg_plane", activation="relu", hidden=(8, 8), learning_rate=10.0),
+                     use_settings=False)
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        win.controller.play()
+        qtbot.waitUntil(lambda: win.controller.latest is not None and win.controller.latest.diverged
+                        and win._drawn_serial >= win.controller.latest.serial, timeout=20_000)
+        bv = win.boundary_view
+        assert bv.overlay.isVisible()
+        image = bv.image_data()
+        assert image.dtype == np.uint8 and (image[..., 0] == image[..., 2]).all() and image.min() >= 150
+        assert win.loss_view.diverged_line.isVisible() and "Diverged" in win.loss_view.summary_text()
+        win.activateWindow()
+        qtbot.keyClick(win, Qt.Key.Key_R)
+        qtbot.waitUntil(lambda: not win.controller.latest.diverged and win.controller.latest.epoch == 0
+                        and win._drawn_serial >= win.controller.latest.serial, timeout=20_000)
+        assert not bv.overlay.isVisible()
+        assert bv.image_data().ndim == 2  # drawn as data again
+        assert not win.loss_view.diverged_line.isVisible()
+    finally:
+        win.shutdown()
