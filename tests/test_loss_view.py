@@ -84,6 +84,8 @@ EXTREME = [
     [1.0, 0.0, 1e-300, 1e300, math.inf, math.nan, -1.0, 0.5],
     [1.7e308, 5e-324, 1.0],
     [-math.inf, -1e300, 2.0],
+    [5e-324],
+    [1e-310, 0.0],
 ]
 
 
@@ -129,6 +131,14 @@ def test_log_scale_skips_nonpositive_values(view):
     assert np.isnan(y[1]) and np.isnan(y[3])
     assert y[[0, 2, 4]] == pytest.approx([0.0, -1.0, -2.0])
     assert view.loss_range()[0] <= -2.0
+
+
+def test_nice_ceiling_is_finite_and_positive():
+    for n in (5e-324, 1e-310, 1e-300, 0.3, 1.0, 7e200, 1.7e308, math.inf, math.nan, -1.0, 0.0):
+        value = loss_view.nice_ceiling(n)
+        assert math.isfinite(value) and value >= 1e-300
+        if 1e-300 <= n <= 1e300:
+            assert n <= value <= 10 * n
 
 
 def test_tick_values_are_bounded_for_any_range():

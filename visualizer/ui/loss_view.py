@@ -74,11 +74,16 @@ DEFAULT_EPOCHS = (0.0, 10.0)
 
 
 def nice_ceiling(n: float) -> float:
-    """The smallest of … 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50 … that is ≥ ``n`` (1 for n ≤ 0 or NaN; finite)."""
+    """The smallest of … 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50 … that is ≥ ``n`` (1 for n ≤ 0 or NaN).
+
+    Always finite and within ``1 / LINEAR_LIMIT … LINEAR_LIMIT``, so that a range built on it has a usable span.
+    """
     if not n > 0:
         return 1.0
     if n >= LINEAR_LIMIT:
         return LINEAR_LIMIT
+    if n <= 1.0 / LINEAR_LIMIT:  # subnormal values would give a zero or subnormal span
+        return 1.0 / LINEAR_LIMIT
     exponent = 10.0 ** math.floor(math.log10(n))
     for factor in (1.0, 2.0, 5.0, 10.0):
         if factor * exponent >= n:
