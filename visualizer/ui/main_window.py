@@ -64,6 +64,7 @@ SHORTCUTS = (
     ("Shift+R", "Reset with new random weights"),
     ("G", "Regenerate the data"),
     ("Ctrl+S", "Save a screenshot of the window"),
+    ("Esc", "Leave a text field (the shortcuts work again)"),
     ("F1", "Keyboard shortcuts"),
     ("Ctrl+Q", "Quit"),
 )
@@ -458,7 +459,7 @@ class MainWindow(QMainWindow):
     def _speed_text(self, snap: Snapshot, now: float) -> str:
         fps = self.frames_per_second()
         if not snap.running:
-            return f"Paused · epoch {snap.epoch:,d}"
+            return f"{'Stopped' if snap.stop_reason else 'Paused'} · epoch {snap.epoch:,d}"
         speed = self.training_speed(snap, now)
         if speed is None:
             return f"Training · measuring speed… · {fps:.0f} frames/s"
@@ -512,8 +513,7 @@ class MainWindow(QMainWindow):
         """The training thread ended by itself: say so and offer a restart (a button beside the speed)."""
         from PyQt6.QtWidgets import QPushButton
 
-        self.statusBar().showMessage(f"The training thread stopped{f' ({why})' if why else ''}. "
-                                     "Click “Restart training” to go on.")
+        self.statusBar().showMessage(f"{why or 'The training thread stopped.'} Click “Restart training” to go on.")
         if getattr(self, "restart_button", None) is None:
             self.restart_button = QPushButton("Restart training")
             self.restart_button.setToolTip("Start a new training thread with the current settings (initial weights)")
