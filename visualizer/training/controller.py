@@ -34,8 +34,8 @@ class TrainingController(QObject):
     sigNote(str)
         A command was dropped (an edit made for a network that changed since, …): a short status-bar note.
     sigThreadDied(str)
-        The training thread ended although no quit was asked, with the last error reported (or ""); see
-        :meth:`restart`.
+        The training thread ended although no quit was asked, with the error that ended it (a sentence, or "");
+        see :meth:`restart`.
     """
 
     sigSnapshot = pyqtSignal(object)
@@ -151,8 +151,12 @@ class TrainingController(QObject):
         self._dead = True
         self._watchdog.stop()
         self.sigRunningChanged.emit(False)
+        self.sigThreadDied.emit(self._why_dead())
+
+    def _why_dead(self) -> str:
+        """The last line of the error the worker reported as it stopped, or "" (earlier errors paused only)."""
         lines = self._last_error.strip().splitlines()
-        self.sigThreadDied.emit(lines[-1] if lines else "")
+        return lines[-1] if lines and "thread stopped" in lines[-1] else ""
 
     def _on_error(self, message: str) -> None:
         self._last_error = message
@@ -168,8 +172,7 @@ class TrainingController(QObject):
 
     def play(self) -> None:
         if self._dead:
-            lines = self._last_error.strip().splitlines()
-            self.sigThreadDied.emit(lines[-1] if lines else "")
+            self.sigThreadDied.emit(self._why_dead())
             return
         if not self._worker.is_running():
             self._worker.set_running(True)
@@ -197,7 +200,7 @@ class TrainingController(QObject):
         """Start over with the same initial weights, or with new ones."""
         self.pause()
         if new_weights:
-            self._config = self._config.replace(seed=self._config.seed + 1)
+            self._config = self._config.replace(seed=(self._config.seed + 1) % 2**31)  # as Trainer.reset
         self._worker.submit("reset", new_weights)
 
     def set_config(self, config: Config) -> None:
