@@ -254,6 +254,9 @@ class Trainer:
         self._sign = np.empty_like(network.params)
         self._cross = np.empty(network.n_params, dtype=bool)
         self._dead_backup = np.empty(network.n_params, dtype=bool)
+        self._had_dead = 0
+        self._shrink_key: tuple[float, float] | None = None
+        self._shrink_scale = self._sign
         self.reset_progress()
 
     # ------------------------------------------------------------------ settings that may change live
@@ -310,7 +313,7 @@ class Trainer:
 
     def reset(self, new_weights: bool = False) -> None:
         """Start over: the same initial weights again, or new ones (the network's seed + 1)."""
-        self.net.initialize(self.net.seed + 1 if new_weights else self.net.seed)
+        self.net.initialize((self.net.seed + 1) % 2**31 if new_weights else self.net.seed)  # seeds are 0…2³¹−1
         self.reset_progress()
 
     # ------------------------------------------------------------------ training
@@ -365,7 +368,10 @@ class Trainer:
         if not params.dot(params) <= _MAX_NORM_SQ and self._diverged(params, backup):
             params[...] = backup
             if net._l1 or net.n_dead:
-                net._set_dead(self._dead_backup)
+                if self._had_dead:
+                    net._set_dead(self._dead_backup)
+                else:
+                    net.revive()
             # The velocity or moments built up on the way out are what carried the weights away: forget them,
             # so that training can resume from the kept weights with, say, a smaller learning rate.
             self.optimizer.reset()
@@ -389,12 +395,18 @@ class Trainer:
     def _step_l1(self, net: Network, params: np.ndarray) -> None:
         """The data step, then L1's shrink with Playground's clip-at-zero rule (see the module docstring)."""
         grad, dead = net.grad, net._dead
-        self._dead_backup[...] = dead
-        sign = None
+        self._had_dead = net.n_dead
+        if self._had_dead:
+            self._dead_backup[...] = dead  # for undoing a diverged step
+        shrink = None
         if net._l1:
-            sign = self._sign
-            np.sign(params, sign)  # sign(w) before the step, 0 for w == 0
-            np.multiply(sign, net.l1_mask(), sign)  # × rate; 0 at biases
+            key = (self.optimizer._learning_rate, net._l1)
+            if key != self._shrink_key:  # η·l1 at weights, 0 at biases; rebuilt when either rate changes
+                self._shrink_scale = net.l1_mask() * key[0]
+                self._shrink_key = key
+            shrink = self._sign
+            np.sign(params, shrink)  # sign(w) before the step, 0 for w == 0
+            np.multiply(shrink, self._shrink_scale, shrink)
         if net.n_dead:
             np.copyto(grad, 0.0, where=dead)  # a dead link's gradient is not applied
         if net._l2:
@@ -402,12 +414,11 @@ class Trainer:
         self.optimizer.step(params, grad)
         if net.n_dead:
             np.copyto(params, 0.0, where=dead)  # momentum or Adam's state must not move them either
-        if sign is not None:
+        if shrink is not None:
             new, cross = self._tmp, self._cross
-            np.multiply(sign, self.optimizer._lr, sign)
-            np.subtract(params, sign, new)  # w' = w − η·l1·sign(w_before)
-            np.multiply(params, new, sign)
-            np.less(sign, 0.0, cross)  # w·w' < 0: the shrink crossed zero
+            np.subtract(params, shrink, new)  # w' = w − η·l1·sign(w_before)
+            np.multiply(params, new, shrink)
+            np.less(shrink, 0.0, cross)  # w·w' < 0: the shrink crossed zero
             params[...] = new
             if cross.any():
                 params[cross] = 0.0
