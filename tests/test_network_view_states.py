@@ -114,10 +114,12 @@ def test_diverged_state_shows_a_banner_and_dims_until_a_normal_snapshot(view):
     assert "Diverged" in view.banner.text() and "Lower the learning rate" in view.banner.text()
     assert "Reset" in view.banner.text()
     assert view._raster.opacity() < 0.5
-    # the banner is inside the view, at the top
+    # the banner is inside the view, beside the legend, over no node
     r = view.banner.geometry()
     vp = view.graphics.viewport().rect()
-    assert vp.contains(r) and r.top() < vp.height() / 3
+    assert vp.contains(r) and not r.intersects(view.legend.geometry())
+    for x, y, w, h in view.node_rects():
+        assert not r.intersects(QRect(to_viewport(view, x, y), to_viewport(view, x + w, y + h)))
     view.update_snapshot(with_(snap, diverged=False))
     assert not view.is_diverged() and not view.banner.isVisibleTo(view)
     assert view._raster.opacity() == 1.0

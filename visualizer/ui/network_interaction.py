@@ -317,6 +317,8 @@ class InteractionMixin:
                 self._on_mouse_moved(self.graphics.mapToScene(ev.position().toPoint()))
             elif kind == QEvent.Type.Leave:
                 self._on_leave()
+            elif kind == QEvent.Type.Resize:
+                self._place_overlays()
         return super().eventFilter(obj, ev)
 
     def _on_view_resized(self, *_args) -> None:

@@ -138,8 +138,17 @@ class DivergedBanner(QLabel):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()
 
-    def place(self, area_w: int, area_h: int) -> None:
-        width = max(120, min(area_w - 20, 520))
+    def place(self, area_w: int, area_h: int, legend) -> None:
+        """In the bottom strip kept free for the legend, right of it if there is room, else just above it: the
+        network, its glyphs and captions stay visible."""
+        room = area_w - legend.right() - 2 * LEGEND_MARGIN
+        width = max(120, min(room if room >= 300 else area_w - 2 * LEGEND_MARGIN, 520))
         self.setFixedWidth(width)
         self.adjustSize()
-        self.move((area_w - width) // 2, 48)
+        if room >= 300:
+            x = legend.right() + LEGEND_MARGIN + (room - width) // 2
+            y = area_h - self.height() - LEGEND_MARGIN
+        else:
+            x = (area_w - width) // 2
+            y = legend.top() - self.height() - LEGEND_MARGIN
+        self.move(max(0, x), max(0, y))

@@ -333,7 +333,7 @@ class NetworkView(InteractionMixin, StructureMixin, RenderMixin, QWidget):
         viewport = self.graphics.viewport()
         w, h = viewport.width(), viewport.height()
         self.legend.place(w, h)
-        self.banner.place(w, h)
+        self.banner.place(w, h, self.legend.geometry())
         self.legend.raise_()
         self.banner.raise_()
 
