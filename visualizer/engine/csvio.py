@@ -375,7 +375,11 @@ def _finish(
             raise _NeedLinesError
         uniq_values, inverse = np.unique(labels, return_inverse=True)
         values = uniq_values.tolist()
-        raw = [_number_name(v) for v in values]
+        raw: list[str] = []  # only text labels need their raw form
+        numeric = True
+        if task is None:  # as below, vectorized: there may be a value per row
+            whole = bool(np.all(np.mod(uniq_values, 1.0) == 0.0))
+            task = "classification" if whole and len(values) <= MAX_INFERRED_CLASSES else "regression"
     else:
         if isinstance(labels, np.ndarray):  # the fast reader's text labels: strip, then merge equal ones
             uniq, inverse = np.unique(labels, return_inverse=True)
@@ -396,6 +400,7 @@ def _finish(
         values = [_to_float(label) for label in raw]
         if any(v is not None and not math.isfinite(v) for v in values):
             raise _NeedLinesError  # (the row-by-row reader has already refused these)
+        numeric = all(v is not None for v in values)
     inverse = np.asarray(inverse, dtype=np.int64).reshape(-1)
 
     def line_at(row: int) -> int:
@@ -403,7 +408,6 @@ def _finish(
             raise _NeedLinesError
         return int(lines[row])
 
-    numeric = all(v is not None for v in values)
     if task is None:
         if numeric:
             distinct = set(values)
