@@ -2,8 +2,15 @@
 style, fast enough to redraw on every training snapshot.
 
 Files: ``network_layout`` (geometry), ``network_items`` (text, glyphs, the synapse raster), ``network_render``
-(per-frame drawing), ``network_interaction`` (hover, tooltips, clicks, the value editor); this module keeps the
-:class:`NetworkView` class, its public API and the structure (text items, layout of a new network).
+(per-frame drawing), ``network_structure`` (text items and placement of a new structure), ``network_interaction``
+(hover, tooltips, clicks), ``network_editor`` (the value editor), ``network_overlays`` (legend, diverged banner);
+this module keeps the :class:`NetworkView` class and its public API.
+
+What is drawn beyond the network itself: with 2-D data every candidate feature has a row in the input column, the
+unused ones faded and unconnected (a click toggles a feature, as in Playground); softmax output neurons show their
+class colour; links L1 killed are thin dashed grey; a diverged snapshot shows a red banner and dims the synapses;
+a legend in the bottom-left corner (kept free by the layout) gives the colour and width scale. Every value is
+clipped in float before any integer cast, so no weight, bias or map value (1e300, ±inf, NaN) draws by accident.
 
 Drawing model
 -------------
@@ -18,9 +25,10 @@ The number of graphics items is small and independent of the network's size:
   every neuron's ``R × R`` map with one precomputed ``np.take`` per layer, maps the values to lookup-table indices
   with fixed levels (tanh/linear/ReLU clipped to −1 … 1, sigmoid/softmax 0 … 1 stretched to −1 … 1, inputs scaled by
   their largest magnitude) and scatters ``PLAYGROUND_LUT`` colours into the atlas through precomputed flat indices;
-* synapses are 2 signs × 6 width bins = 12 ``PlotCurveItem``\\ s with ``connect="pairs"``; segment end points are
-  built once per layout and an update only re-bins the weights (fixed scale, :meth:`NetworkView.set_weight_scale`)
-  and calls ``setData`` on the bins whose membership changed. The curves hold the data; one ``_SynapseRaster``
+* synapses are 2 signs × 6 width bins = 12 ``PlotCurveItem``\\ s (and one for dead links) with
+  ``connect="pairs"``; segment end points are built once per layout and an update only re-bins the weights (fixed
+  scale, :meth:`NetworkView.set_weight_scale`) and calls ``setData`` on the bins whose membership changed. The
+  curves hold the data; one ``_SynapseRaster``
   item draws all bins into a cached screen-resolution image, re-rasterised only when a bin or the zoom changed, so
   the per-frame atlas update does not redraw every line;
 * node and bias outlines are one static ``QGraphicsPathItem``; captions, labels and the +/− glyphs are a few dozen
