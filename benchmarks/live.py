@@ -42,6 +42,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -73,15 +74,15 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def engine_alone(config: Config, seconds: float) -> tuple[int, int, float]:
-    """Train the experiment ``config`` builds, whole epochs, for about ``seconds``: (epochs, steps, elapsed)."""
+def engine_alone(config: Config, seconds: float) -> tuple[int, int, float, float]:
+    """Train the experiment ``config`` builds, whole epochs, for about ``seconds``: (epochs, steps, elapsed, CPU s)."""
     exp = build(config)
     trainer = exp.trainer
     for _ in range(3):  # warm-up: buffers, caches
         trainer.run_epoch()
     epochs = steps = 0
     clock = time.perf_counter
-    t0 = clock()
+    t0, c0 = clock(), time.thread_time()
     end = t0 + seconds
     while clock() < end:
         s0 = trainer.steps
@@ -90,7 +91,7 @@ def engine_alone(config: Config, seconds: float) -> tuple[int, int, float]:
         steps += trainer.steps - s0
         if reason:  # a stop criterion: start over, keep timing
             trainer.reset()
-    return epochs, steps, clock() - t0
+    return epochs, steps, clock() - t0, time.thread_time() - c0
 
 
 def _timed(fn, sink: list[float], state: dict):
@@ -122,7 +123,14 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
     grid_ms: list[float] = []
     snapshot_ms: list[float] = []
     original_evaluate, original_of = GridEvaluator.evaluate, Snapshot.__dict__["of"].__func__
-    GridEvaluator.evaluate = _timed(original_evaluate, grid_ms, state)
+    timed_evaluate = _timed(original_evaluate, grid_ms, state)
+
+    def evaluate(self, net):  # runs in the training thread: note its CPU clock once
+        if "worker_clock" not in state:
+            state["worker_clock"] = time.pthread_getcpuclockid(threading.get_ident())
+        return timed_evaluate(self, net)
+
+    GridEvaluator.evaluate = evaluate
     Snapshot.of = classmethod(_timed(original_of, snapshot_ms, state))
     try:
         return _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snapshot_ms)
@@ -172,13 +180,20 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
     win.draw = timed_draw  # MainWindow._on_frame calls self.draw(...) and self.controller.request_snapshot()
     controller.request_snapshot = timed_request
 
+    def cpu_clocks():
+        worker = state.get("worker_clock")
+        return (time.thread_time(), time.clock_gettime(worker) if worker is not None else float("nan"),
+                time.process_time())
+
     def begin_measuring():
         state["snap0"] = controller.latest
         state["t0"] = time.perf_counter()
+        state["cpu0"] = cpu_clocks()
         state["measuring"] = True
 
     def end_measuring():
         state["t1"] = time.perf_counter()
+        state["cpu1"] = cpu_clocks()
         state["snap1"] = controller.latest
         state["measuring"] = False
         app.quit()
@@ -204,6 +219,14 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
         raise SystemExit("live.py: the window produced no frames (did training start?)")
 
     elapsed = state["t1"] - state["t0"]
+    gui_cpu, train_cpu, proc_cpu = (b - a for a, b in zip(state["cpu0"], state["cpu1"], strict=True))
+    epochs = snap1.epoch - snap0.epoch
+    cpu = {  # CPU seconds per wall second: robust to other jobs on the machine, unlike the wall-clock rates
+        "gui_thread_cpu_share": round(gui_cpu / elapsed, 3),
+        "training_thread_cpu_share": round(train_cpu / elapsed, 3),
+        "process_cpu_share": round(proc_cpu / elapsed, 3),
+        "epochs_per_training_cpu_s": round(epochs / train_cpu, 1) if train_cpu > 0 else None,
+    }
     n = min(len(frame_end), len(draw_end))
     starts = np.array(frame_start[:n])
     intervals = np.diff(starts) * 1000.0
@@ -238,6 +261,7 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
         "seconds": round(elapsed, 2),
         "network": list(snap1.sizes),
         "breakdown": breakdown,
+        "cpu": cpu,
     }
 
 
@@ -261,11 +285,15 @@ def main(argv=None) -> dict:
     config = Config(dataset=args.dataset, features=tuple(args.features.split(",")), hidden=hidden)
 
     half = args.seconds / 2
-    e_a, s_a, t_a = engine_alone(config, half)
+    e_a, s_a, t_a, c_a = engine_alone(config, half)
     result = run_window(config, args.size, args.warmup, args.seconds)
-    e_b, s_b, t_b = engine_alone(config, half)
+    e_b, s_b, t_b, c_b = engine_alone(config, half)
     engine_eps = (e_a + e_b) / (t_a + t_b)
     engine_sps = (s_a + s_b) / (t_a + t_b)
+    cpu = result["cpu"]
+    cpu["engine_epochs_per_cpu_s"] = round((e_a + e_b) / (c_a + c_b), 1)
+    cpu["engine_cpu_share"] = round((c_a + c_b) / (t_a + t_b), 3)
+    cpu["efficiency_per_training_cpu_s"] = round(cpu["epochs_per_training_cpu_s"] / cpu["engine_epochs_per_cpu_s"], 3)
     result = {
         "efficiency": round(result["epochs_per_s"] / engine_eps, 3),
         **result,
@@ -291,6 +319,11 @@ def main(argv=None) -> dict:
           f"{t['snapshots_per_s']} snapshots/s; shares of wall time: grid {t['grid_share']}, "
           f"snapshots {t['snapshot_share']}, GUI frames {b['gui_frame_share']}, "
           f"training {round(result['epochs_per_s'] / engine_eps, 3)}")
+    c = result["cpu"]
+    print(f"CPU seconds per second: GUI thread {c['gui_thread_cpu_share']}, training thread "
+          f"{c['training_thread_cpu_share']}, process {c['process_cpu_share']} (engine alone {c['engine_cpu_share']}); "
+          f"epochs per training-thread CPU second {c['epochs_per_training_cpu_s']} vs engine alone "
+          f"{c['engine_epochs_per_cpu_s']} -> {c['efficiency_per_training_cpu_s']}")
     print(f"load average 1/5/15 min before and after: {load_before} / {[round(x, 2) for x in os.getloadavg()]}")
     print(json.dumps(result))
     return result
