@@ -224,7 +224,7 @@ def _read(text, body, label_column, task, train_fraction, seed, max_rows, shuffl
     column_names = [header[j] if header is not None and header[j] else f"column {j + 1}" for j in range(n_cols)]
 
     table = None
-    if '"' not in text:
+    if '"' not in text and "\x00" not in text:  # numpy's strings would also drop a label's trailing NULs
         skip = first_line if is_header else first_line - 1
         table = _read_fast(body, delimiter, skip, n_cols, feature_index, label_index, max_rows)
     if table is not None:
