@@ -31,7 +31,7 @@ csv_text = st.lists(st.sampled_from(CSV_CHARS), max_size=120).map("".join) | st.
 
 
 TOKENS = ["", " ", "nan", "inf", "-inf", "1e999", "²", "x²", "1²", "³²", "٣", "1_0", "0x10", '"a,b"', '"', "a", "b"]
-TOKENS += ["NaN", "1,5", " 2 ", "0", "1", "-1", "2", "label", "x", "y", "é", "1e-320", "\u00a0", "'"]
+TOKENS += ["NaN", "1,5", " 2 ", "0", "1", "-1", "2", "label", "x", "y", "é", "1e-320", "\u00a0", "'", "a\x00"]
 cell = st.one_of(
     st.sampled_from(TOKENS),
     st.integers(-3, 12).map(str),
