@@ -20,6 +20,8 @@ Prints the machine, progress lines, then as the **last line** one JSON object:
   drawn frame (all views updated and painted), the cost that would grow if a history were redrawn in full;
 * ``p95_frame_ms_start``/``_end`` and ``median_interval_ms_start``/``_end`` (time between frames; the frame
   timer caps it at ≥ 16 ms, so it hides growth below that);
+* ``view_update_ms_start``/``_end`` — median ``update_snapshot`` milliseconds per view (network, output, loss),
+  to tell which one grows;
 * ``ok`` — both targets met.
 """
 
@@ -132,6 +134,21 @@ def main() -> int:
             t1 = time.perf_counter()
             frames.append((t1, (t1 - t0) * 1000.0))
 
+    view_times: dict[str, list[tuple[float, float]]] = {}  # per view: (end time, ms of update_snapshot)
+    for name in ("network_view", "boundary_view", "loss_view"):
+        view = getattr(win, name, None)
+        if view is None or not hasattr(view, "update_snapshot"):
+            continue
+        view_times[name] = []
+
+        def timed_update(snap, _original=view.update_snapshot, _log=view_times[name]):
+            t0 = time.perf_counter()
+            _original(snap)
+            t1 = time.perf_counter()
+            _log.append((t1, (t1 - t0) * 1000.0))
+
+        view.update_snapshot = timed_update  # the window calls it through the attribute
+
     win._on_frame = timed_frame  # the window calls it through the attribute when a snapshot arrives
     win._timer.timeout.disconnect()
     win._timer.timeout.connect(timed_frame)
@@ -209,6 +226,14 @@ def main() -> int:
     m0, p0, i0, n0 = stats(first)
     m1, p1, i1, n1 = stats(last)
     growth = rss_end - state["rss_start"]
+
+    def view_medians(t_from: float, t_to: float) -> dict:
+        out = {}
+        for name, log in view_times.items():
+            cost = [ms for t_end, ms in log if t_from <= t_end < t_to]
+            out[name] = round(float(np.median(cost)), 2) if cost else None
+        return out
+
     result = {
         "steps": int(snap.steps),
         "epochs": int(snap.epoch),
@@ -223,6 +248,8 @@ def main() -> int:
         "p95_frame_ms_end": round(p1, 2),
         "median_interval_ms_start": round(i0, 2),
         "median_interval_ms_end": round(i1, 2),
+        "view_update_ms_start": view_medians(state["warm"], state["warm"] + args.window),
+        "view_update_ms_end": view_medians(t_done - args.window, float("inf")),
         "frames_start": n0,
         "frames_end": n1,
         "ok": bool(snap.steps >= args.steps and growth <= 20.0 and m1 <= 1.1 * m0),
