@@ -242,3 +242,41 @@ def test_nan_learning_rate_remembered_does_not_start_a_dead_thread(qtbot, ini_se
         assert "learning_rate" in " ".join(win.settings_notes)
     finally:
         win.shutdown()
+
+
+# ------------------------------------------------------------------ seeds are 0 … 2³¹−1 everywhere
+@pytest.mark.parametrize("field", ["seed", "data_seed", "shuffle_seed"])
+@pytest.mark.parametrize("value", [2**31, 2**40, -1, 1.0, True, "3"])
+def test_config_refuses_a_seed_outside_the_range(field, value):
+    with pytest.raises(ValueError, match=field):
+        Config(**{field: value})
+
+
+def test_config_refuses_non_finite_rates():
+    for changes in ({"learning_rate": float("nan")}, {"learning_rate": float("inf")}, {"reg_rate": float("nan")}):
+        with pytest.raises(ValueError):
+            Config(**changes)
+
+
+def test_new_weights_after_the_largest_seed_wraps_to_0_and_a_typed_huge_seed_is_impossible(qtbot):
+    from PyQt6.QtCore import Qt
+
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(seed=SEED_MAX), use_settings=False)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        qtbot.waitUntil(lambda: win.controller.latest is not None, timeout=10_000)
+        win.act_new_weights.trigger()  # seed + 1 would be 2³¹: the seed box cannot hold it
+        assert win.config.seed == 0 and win.hyper_toolbar.seed.value() == 0
+        qtbot.waitUntil(lambda: win.controller.latest.config.seed == 0, timeout=10_000)
+        box = win.hyper_toolbar.seed
+        box.setFocus()
+        box.selectAll()
+        qtbot.keyClicks(box, "99999999999")
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+        assert 0 <= box.value() <= SEED_MAX and 0 <= win.config.seed <= SEED_MAX
+        assert win.controller.is_alive()
+    finally:
+        win.shutdown()

@@ -8,6 +8,7 @@ rebuild; everything else rebuilds deliberately.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
@@ -23,6 +24,9 @@ PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3
 
 PLAYGROUND_REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """TensorFlow Playground's regularization-rate ladder."""
+
+MAX_SEED = 2**31 - 1
+"""Seeds are 0 … 2³¹−1 (the window's seed box is a C int); "new weights" after the largest wraps to 0."""
 
 LIVE_FIELDS = frozenset({"learning_rate", "reg_rate", "regularization", "batch_size"})
 """Config fields that apply to a running experiment without rebuilding it."""
@@ -71,6 +75,12 @@ class Config:
             raise ValueError("regularization rate must be >= 0")
         if self.batch_size < 1:
             raise ValueError("batch size must be at least 1")
+        if not (math.isfinite(self.learning_rate) and math.isfinite(self.reg_rate)):
+            raise ValueError("learning rate and regularization rate must be finite")
+        for name in ("seed", "data_seed", "shuffle_seed"):
+            seed = getattr(self, name)
+            if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
+                raise ValueError(f"{name} must be a whole number 0…2³¹−1, got {seed!r}")
         if any(h < 1 for h in self.hidden):
             raise ValueError("every hidden layer needs at least one neuron")
         if self.normalization not in (None, "minmax", "standard"):
