@@ -309,6 +309,7 @@ def test_editor_escape_cancels_and_unchanged_text_keeps_the_exact_value(view, qt
     editor = view.editor()
     qtbot.keyClick(editor.edit, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: view.editor() is None)
+    assert view.hasFocus()  # keys go back to the window's shortcuts
     click_view_point(qtbot, view, x + w / 2, y + h / 2)
     qtbot.waitUntil(lambda: view.editor() is not None)
     qtbot.keyClick(view.editor().edit, Qt.Key.Key_Return)  # unchanged: nothing rounded is written back
@@ -326,3 +327,19 @@ def test_editor_is_not_modal_ctrl_q_and_close_work(qtbot, window):
     qtbot.waitUntil(lambda: quits == [True], timeout=2000)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=2000)
     assert view.editor() is None or not view.editor().isVisible()
+
+
+def test_tooltips_show_any_value_in_a_bounded_label(view):
+    snap = make_snapshot()
+    weights = tuple(np.full_like(w, -1.234567e256) for w in snap.weights)
+    biases = tuple(np.full_like(b, 1e300) for b in snap.biases)
+    view.update_snapshot(with_(snap, weights=weights, biases=biases))
+    x0, y0, x1, y1 = view.synapse_segment(1, 0, 0)
+    view._hover_at((x0 + 0.8 * (x1 - x0), y0 + 0.8 * (y1 - y0)))
+    assert "w = -1.23e+256  (from" in view._tip_text  # was printed with .4f: 257 digits
+    view._hover_at(tuple(v + 2 for v in view.bias_rects()[0][:2]))
+    assert "b = 1.00e+300  (bias" in view._tip_text
+    x, y, w, _h = view.node_rects()[-1]
+    view._hover_at((x + w - 2, y + 2))
+    assert view._tip_text.endswith("b = 1.00e+300")
+    assert max(len(line) for line in view._tip_text.splitlines()) < 80
