@@ -2,9 +2,10 @@
 
 After every action: no exception (GUI thread, slots, the worker's catch-all), no Qt warning, the training thread
 alive and — whenever the window says it trains — progressing, the action handled within 1 s and the event loop
-never blocked for more than 1 s. After every burst (a structure change followed at once by a weight or bias edit,
-the race that used to kill the training thread) and every 50 actions: once the worker has caught up, the drawn
-network has the engine's shape and the configuration's layers.
+never blocked for more than 1 s (stretched by the machine's oversubscription, load average / cores, when other jobs
+share it; RANDOM_ACTIONS_STRICT=1 keeps 1 s). After every burst (a structure change followed at once by a weight
+or bias edit, the race that used to kill the training thread) and every 50 actions: once the worker has caught up,
+the drawn network has the engine's shape and the configuration's layers.
 
 Widgets are looked up when an action runs (by type, in the window's current layout), never cached, so the test
 follows the window as it changes. Every action draws the same number of random numbers whatever the window looks
@@ -56,6 +57,9 @@ CHUNK = 1000
 LONG_TOTAL = int(os.environ.get("RANDOM_ACTIONS") or 20_000)
 LONG_SEED_START = int(os.environ.get("RANDOM_ACTIONS_SEED_START") or 1000)
 MAX_ACTION_S = float(os.environ.get("RANDOM_ACTIONS_MAX_S") or 1.0)  # per action, and event-loop stalls
+# On an oversubscribed machine (other jobs: load average above the core count) wall time stretches by the
+# oversubscription; the budget does too, unless RANDOM_ACTIONS_STRICT=1. An idle machine keeps the 1 s.
+STRICT = bool(os.environ.get("RANDOM_ACTIONS_STRICT"))
 WATCHDOG = bool(os.environ.get("RANDOM_ACTIONS_WATCHDOG"))  # 1: dump all stacks when the GUI stalls
 PROGRESS_S = 2.5  # the window says "training": some step must arrive within this
 SETTLE_S = 5.0  # time the worker and the view get to catch up after a burst
@@ -86,6 +90,17 @@ N_UNIFORMS = 8  # every action draws exactly this many numbers: replays do not d
 
 class RandomActionFailure(AssertionError):
     pass
+
+
+def budget_s() -> float:
+    """Seconds an action may take (and the event loop may stall) now: MAX_ACTION_S × machine oversubscription."""
+    if STRICT:
+        return MAX_ACTION_S
+    try:
+        load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:
+        load = 1.0
+    return MAX_ACTION_S * max(1.0, load)
 
 
 def _pick(items, u: float):
@@ -171,7 +186,8 @@ class Monkey:
         try:
             with qtbot.capture_exceptions() as self.exceptions:
                 self._click_action_button(("play", "pause"))
-                qtbot.wait(100)
+                self.settle()  # the first frames (layout, data points) are the start-up's, not an action's
+                self.max_gap = 0.0
                 for k in range(self.count):
                     self.index = k
                     kind = self.rng.choices(self.kinds, self.weights)[0][0]
@@ -181,8 +197,9 @@ class Monkey:
                     description = kind(u)
                     elapsed = time.perf_counter() - t0
                     self.actions.append(f"{k}: {description} ({elapsed * 1000:.0f} ms)")
-                    budget = MAX_ACTION_S * (self.burst_parts if kind == self.burst else 1)
-                    self.check(f"{description} took {elapsed:.2f} s" if elapsed > budget else None)
+                    budget = budget_s() * (self.burst_parts if kind == self.burst else 1)
+                    self.check(f"{description} took {elapsed:.2f} s (budget {budget:.2f} s)"
+                               if elapsed > budget else None)
                     self.max_gap = 0.0
                     self.last_tick = time.perf_counter()
                     qtbot.wait(wait_ms)
@@ -245,8 +262,8 @@ class Monkey:
             self.fail(problem)
         if self.failure:
             self.fail(self.failure)
-        if self.max_gap > MAX_ACTION_S:
-            self.fail(f"the event loop was blocked for {self.max_gap:.2f} s")
+        if self.max_gap > budget_s():
+            self.fail(f"the event loop was blocked for {self.max_gap:.2f} s (budget {budget_s():.2f} s)")
 
     def says_training(self) -> bool:
         act = getattr(self.win, "act_play", None)
@@ -271,7 +288,7 @@ class Monkey:
             if self.claim_since is None:
                 self.claim_since = now
             since = max(self.claim_since, self.last_progress)
-            if now - since > PROGRESS_S:
+            if now - since > PROGRESS_S * budget_s() / MAX_ACTION_S:
                 snap = self.win.controller.latest
                 self.failure = (f"the window says it trains but nothing moved for {now - since:.1f} s "
                                 f"(epoch {getattr(snap, 'epoch', None)}, steps {getattr(snap, 'steps', None)})")
@@ -305,12 +322,13 @@ class Monkey:
             same_config = snap.config is None or snap.config == config
             return same_config and drawn == tuple(snap.sizes) and tuple(snap.sizes[:-1]) == expected
 
-        deadline = time.perf_counter() + SETTLE_S
+        settle_s = SETTLE_S * budget_s() / MAX_ACTION_S
+        deadline = time.perf_counter() + settle_s
         while not caught_up():
             self.check()
             if time.perf_counter() > deadline:
                 snap, config, expected, drawn = state()
-                self.fail(f"after {SETTLE_S} s the drawn network {drawn} != the engine's {tuple(snap.sizes)} "
+                self.fail(f"after {settle_s:.1f} s the drawn network {drawn} != the engine's {tuple(snap.sizes)} "
                           f"or the configuration's inputs+layers {expected} (config sent: {config}, "
                           f"worker runs: {snap.config})")
             self.qtbot.wait(20)
@@ -589,7 +607,7 @@ class Monkey:
         def timed(text: str, t0: float) -> None:
             took = time.perf_counter() - t0
             parts.append(f"{text} ({took * 1000:.0f} ms)")
-            if took > MAX_ACTION_S:
+            if took > budget_s():
                 slow.append(parts[-1])
 
         for n in range(1 + int(u[0] * 3)):
@@ -621,7 +639,7 @@ class Monkey:
         text = "BURST[" + " ; ".join(parts) + "]"
         if slow:
             self.actions.append(f"{self.index}: {text}")
-            self.fail(f"in a burst, {slow[0]} took more than {MAX_ACTION_S} s")
+            self.fail(f"in a burst, {slow[0]} took more than {budget_s():.2f} s")
         self.burst_parts = len(parts)
         return text
 
