@@ -12,7 +12,7 @@ Samples: resident memory (``/proc/self/statm``) after a warm-up (first ``--windo
 after the last step; frame costs over the first ``--window`` seconds after the warm-up and over the last
 ``--window`` seconds before the last step.
 
-Prints the machine, progress lines, then as the **last line** one JSON object:
+Prints the machine (``_machine.py``), progress lines, then as the **last line** one JSON object:
 
 * ``steps`` — gradient steps trained; ``epochs``; ``seconds`` of training;
 * ``rss_start_mb``, ``rss_end_mb``, ``rss_growth_mb`` (target ≤ 20);
@@ -91,20 +91,17 @@ def _fallback_machine() -> str:
             f"SIMD {simd}; BLAS {blas}")
 
 
-def machine_description() -> str:
+def describe_machine() -> dict | str:
+    """Print the machine; ``benchmarks/_machine.py`` (shared by the benchmarks) if present, else a short line."""
     try:
-        import _machine  # benchmarks/_machine.py, shared by the benchmarks if present
+        from _machine import machine  # benchmarks/ is on sys.path
     except ImportError:
-        return _fallback_machine()
-    for name in ("describe", "machine_line", "machine_info", "describe_machine", "machine", "summary"):
-        fn = getattr(_machine, name, None)
-        if callable(fn):
-            try:
-                out = fn()
-            except TypeError:
-                continue
-            return out if isinstance(out, str) else json.dumps(out, default=str)
-    return _fallback_machine()
+        line = _fallback_machine()
+        print(line, flush=True)
+        return line
+    info = machine()  # prints its block
+    sys.stdout.flush()
+    return info
 
 
 def main() -> int:
@@ -115,7 +112,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=3600.0, help="give up after this many seconds")
     args = parser.parse_args()
 
-    print(machine_description(), flush=True)
+    machine_info = describe_machine()
     app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background="w", foreground="#333")
     hidden = tuple(int(h) for h in args.layers.split(",") if h.strip())
@@ -253,6 +250,7 @@ def main() -> int:
         "frames_start": n0,
         "frames_end": n1,
         "ok": bool(snap.steps >= args.steps and growth <= 20.0 and m1 <= 1.1 * m0),
+        "machine": machine_info,
     }
     print(f"trained {result['steps']:,} steps ({result['epochs']:,} epochs) in {result['seconds']} s; "
           f"RSS {result['rss_start_mb']} → {result['rss_end_mb']} MB; frame {m0:.2f} → {m1:.2f} ms (median), "
