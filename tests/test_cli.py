@@ -213,3 +213,22 @@ def test_when_qt_cannot_open_the_display_one_line_says_what_to_do():
 )
 def test_no_display_problem(env, platform, problem):
     assert (no_display_problem(env, platform) is not None) == problem
+
+
+def test_a_window_size_is_fitted_to_the_screen(monkeypatch, capsys):
+    from PyQt6.QtCore import QRect
+
+    from visualizer.app import _fit
+
+    class Screen:
+        def availableGeometry(self):
+            return QRect(0, 0, 1366, 738)
+
+    class Window:
+        def screen(self):
+            return Screen()
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert _fit((5120, 5120), Window()) == (1366, 738)
+    assert "1366x738" in capsys.readouterr().err
+    assert _fit((1200, 700), Window()) == (1200, 700)

@@ -275,8 +275,8 @@ def _fit(size: tuple[int, int], window) -> tuple[int, int]:
     area = screen.availableGeometry()
     w, h = min(size[0], area.width()), min(size[1], area.height())
     if (w, h) != tuple(size):
-        print(f"nn-visualizer: --size {size[0]}x{size[1]} is larger than the screen: using {w}x{h}",
-              file=sys.stderr)
+        print(f"nn-visualizer: --size is larger than the screen's available {area.width()}x{area.height()}: "
+              f"using {w}x{h}", file=sys.stderr)
     return w, h
 
 
