@@ -204,6 +204,8 @@ def test_window_starts_from_bad_remembered_settings_and_trains(qtbot, ini_settin
     try:
         win.show()
         assert win.config == Config()
+        qtbot.waitUntil(lambda: win.controller.latest is not None, timeout=10_000)
+        qtbot.wait(50)  # the first frame is drawn: the note is still there to read
         message = win.statusBar().currentMessage()
         assert "Ignored a remembered setting" in message and named in message and "weightScale" in message
         win.controller.play()
