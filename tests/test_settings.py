@@ -282,3 +282,17 @@ def test_new_weights_after_the_largest_seed_wraps_to_0_and_a_typed_huge_seed_is_
         assert win.controller.is_alive()
     finally:
         win.shutdown()
+
+
+@pytest.mark.parametrize("value", [b"\xff\xfe{", b'{"seed": 3}', [1, 2], 7, {"seed": 3}, 2.5, True, "\udcff"])
+def test_real_qsettings_with_any_stored_type(ini_settings, value):
+    s = ini_settings()
+    s.setValue("config", value)
+    s.setValue("showTest", value)
+    s.setValue("weightScale", value)
+    s.sync()
+    config, notes = load_config(ini_settings())
+    assert config is None or isinstance(config, Config)
+    values, _ = load_display(ini_settings())
+    assert all(isinstance(n, str) for n in notes)
+    assert set(values) <= {"showTest", "weightScale"}
