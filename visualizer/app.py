@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from . import __version__  # its __init__ limits BLAS to one thread before numpy loads
 from .layers import parse_hidden
 from .settings import (
     EPOCHS,
@@ -208,9 +208,6 @@ def no_display_problem(environ=None, platform: str | None = None) -> str | None:
 
 
 def _application():
-    # One BLAS thread: the networks are small, and the second core belongs to the GUI thread.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
     import pyqtgraph as pg
     from PyQt6.QtGui import QIcon
     from PyQt6.QtWidgets import QApplication
