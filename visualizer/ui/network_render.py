@@ -128,7 +128,10 @@ class RenderMixin:
             vals *= self._gain
             vals += self._offset
             np.clip(vals, 0.0, 255.0, out=vals)
-            np.nan_to_num(vals, copy=False, nan=128.0)  # a NaN map is neutral grey, never a cast's accident
+            nan = self._nan_mask
+            np.isnan(vals, out=nan)
+            if nan.any():
+                vals[nan] = 128.0  # a NaN map is neutral grey, never a cast's accident
             self._idx[...] = vals
             atlas32[lay.node_dest] = _LUT32[self._idx]
             if self._out_luts32 is not None:

@@ -178,6 +178,7 @@ class StructureMixin:
         self._atlas32 = self._atlas.view(np.uint32).reshape(-1)
         self._vals = np.empty((lay.n_nodes, lay.t * lay.t), np.float32)
         self._idx = np.empty((lay.n_nodes, lay.t * lay.t), np.uint8)
+        self._nan_mask = np.empty((lay.n_nodes, lay.t * lay.t), bool)
         self._image.setImage(self._atlas, autoLevels=False)
         self._image.setRect(lay.atlas_rect)
         self._outline.setPath(lay.outline_path())
