@@ -168,3 +168,20 @@ def test_errors():
     grid = GridEvaluator(("x1", "x2", "x1*x2"), resolution=5)
     with pytest.raises(ValueError, match="network takes 2 inputs, grid has 3 features"):
         grid.evaluate(Network([2, 1]))
+
+
+def test_nan_and_inf_parameters_give_finite_maps_fast_path_otherwise():
+    """The whole-network range check sends NaN/±inf parameters through the clipping conversion (NaN counts as 0)."""
+    net = Network([2, 3, 1], activation="tanh", output="linear", seed=5)
+    grid = GridEvaluator(("x1", "x2"), resolution=9)
+    clean = grid.evaluate(net)
+    net.weights[1][0, 0] = np.nan
+    net.weights[0][1, 2] = np.inf
+    result = grid.evaluate(net)
+    for layer in result.layers:
+        assert np.all(np.isfinite(layer))
+    cleaned = Network([2, 3, 1], activation="tanh", output="linear", seed=5)
+    cleaned.weights[1][0, 0] = 0.0
+    cleaned.weights[0][1, 2] = 1e15
+    np.testing.assert_array_equal(result.output, grid.evaluate(cleaned).output)
+    assert not np.array_equal(result.output, clean.output)

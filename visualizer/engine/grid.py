@@ -20,6 +20,7 @@ float32 and no ±inf or NaN reaches a drawing.
 from __future__ import annotations
 
 import functools
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,9 +39,15 @@ _UNBOUNDED = frozenset({"linear", "relu", "leaky_relu"})
 
 
 def _finite32(values: np.ndarray) -> np.ndarray:
-    """``values`` as float32 within ±CLIP, NaN as 0 (a fresh array)."""
-    clipped = np.clip(np.nan_to_num(values, nan=0.0), -CLIP, CLIP)
-    return clipped.astype(np.float32, order="C")
+    """``values`` as float32 within ±CLIP, NaN as 0 (a fresh array).
+
+    Bare ufuncs (~4 µs on a layer's weights) rather than ``np.nan_to_num`` + ``np.clip`` (~22 µs): it runs for
+    every layer of every grid pass, and on Playground's largest network that was 0.15 ms of a ~1 ms pass."""
+    out = np.minimum(np.maximum(values, -CLIP), CLIP).astype(np.float32, order="C")  # ±inf → ±CLIP, NaN stays
+    nan = out != out
+    if nan.any():
+        out[nan] = 0.0
+    return out
 
 
 _ONE = np.float32(1.0)
@@ -166,8 +173,7 @@ class GridEvaluator:
     def evaluate(self, net: Network) -> GridResult:
         """Run ``net`` over the grid in float32 and return fresh arrays (safe to hand to another thread)."""
         grid_pass = self.start(net)
-        while not grid_pass.advance():
-            pass
+        grid_pass.advance(math.inf)  # every layer in one call
         return grid_pass.result()
 
     def start(self, net: Network) -> GridPass:
@@ -192,8 +198,12 @@ class GridPass:
         self._fast = grid.fast_tanh
         self._names = [net.layer_activation(i) for i in range(net.n_layers)]
         weights = []
+        params = getattr(net, "params", None)
+        # one check for the whole network (~3 µs); the clipping conversion only when something is out of range
+        sane = params is not None and float(np.abs(params).max(initial=0.0)) <= CLIP  # False for NaN too
         for block, name in zip(net._blocks, self._names, strict=True):
-            WT = _finite32(block.T)  # (n_out, n_in + 1), C-contiguous, a copy
+            # (n_out, n_in + 1), C-contiguous, a copy
+            WT = np.array(block.T, dtype=np.float32, order="C") if sane else _finite32(block.T)
             if self._fast and name in _EXP_FORM:
                 WT *= _EXP_FORM[name][0]  # fold the exp form's argument scale into the weights
             weights.append(WT)
