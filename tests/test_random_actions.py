@@ -85,7 +85,7 @@ SHORTCUT_KEYS = (
 # Buttons whose dialogs (file choosers, message boxes) or effect (quitting) are out of this test's scope.
 EXCLUDED_TEXT = ("quit", "screenshot", "shortcut", "about", "…", "...", "load", "open", "save", "csv")
 WAITS_MS = (0, 0, 0, 5, 20, 50, 150, 400)
-N_UNIFORMS = 8  # every action draws exactly this many numbers: replays do not depend on the window's state
+N_UNIFORMS = 9  # every action draws exactly this many numbers: replays do not depend on the window's state
 
 
 class RandomActionFailure(AssertionError):
@@ -151,6 +151,8 @@ class Monkey:
         self.claim_since: float | None = None
         self.log_seen = 0
         self.burst_parts = 1
+        self._answers_seen = 0
+        self.delay_override: float | None = None  # seconds before typing into the editor (bursts: sometimes 0)
         self.kinds = (
             (self.toolbar_button, 10), (self.shortcut, 10), (self.combo, 7), (self.type_in_field, 10),
             (self.slider, 5), (self.checkbox, 6), (self.dataset_item, 4), (self.push_button, 5), (self.wheel, 3),
@@ -488,14 +490,35 @@ class Monkey:
         pos = view.graphics.mapFromScene(scene)
         return pos if view.graphics.viewport().rect().adjusted(1, 1, -1, -1).contains(pos) else None
 
+    def _inline_editor(self) -> QLineEdit | None:
+        """The value editor's field if one is open inside the network view (a child widget, no event loop)."""
+        fields = [f for f in self.win.network_view.findChildren(QLineEdit) if f.isVisible()]
+        return fields[0] if fields else None
+
     def _click_view(self, pos: QPoint, u_value: float, u_end: float, u_delay: float) -> None:
-        """Click the view at ``pos``; a popup that opens gets a value typed and Enter (or Escape) after 0-150 ms."""
+        """Click the view at ``pos``; an editor that opens gets a value typed and Enter (or Escape) 50-150 ms later,
+        while the window goes on (training, drawing, snapshots of a new structure arriving)."""
         value = _pick(POPUP_VALUES, u_value)
         end = "Escape" if u_end < 0.2 else "Return"
-        self.popup_plan = (value, end, 0.05 + 0.1 * u_delay)
+        delay = 0.05 + 0.1 * u_delay if self.delay_override is None else self.delay_override
+        self.popup_plan = (value, end, delay)  # for an editor that is a popup with its own event loop
         vp = self.win.network_view.graphics.viewport()
         QTest.mouseMove(vp, pos)
         QTest.mouseClick(vp, LEFT, NO_MOD, pos)
+        if self.popup_plan is not None and self._inline_editor() is not None:
+            self.popup_plan = None
+            QTest.qWait(int(delay * 1000))
+            field = self._inline_editor()
+            if field is None:
+                self.popup_log.append("the editor closed by itself")
+            else:
+                QTest.keyClick(field, Key.Key_A, Mod.ControlModifier)
+                QTest.keyClicks(field, value)
+                QTest.keyClick(field, getattr(Key, f"Key_{end}"))
+                refused = self._inline_editor() is field
+                if refused:  # a refused value keeps the editor open with its reason: the user gives up
+                    QTest.keyClick(field, Key.Key_Escape)
+                self.popup_log.append(f"typed {value!r}+{end} into the editor" + (", refused" if refused else ""))
         # a popup that does not run its own event loop is still open here: answer it the same way
         deadline = time.perf_counter() + 1.0
         while self._current_popup() is not None and time.perf_counter() < deadline:
@@ -635,7 +658,11 @@ class Monkey:
                 timed(f"type layers {value!r}+Return" if field is not None else "no layers field", t0)
             edit = self.click_synapse if w[6] < 0.7 else self.click_bias
             t0 = time.perf_counter()
-            timed(edit(w), t0)
+            self.delay_override = 0.0 if w[8] < 0.3 else None  # typed before the new structure is drawn, or not
+            try:
+                timed(edit(w) + (" at once" if self.delay_override == 0.0 else ""), t0)
+            finally:
+                self.delay_override = None
         text = "BURST[" + " ; ".join(parts) + "]"
         if slow:
             self.actions.append(f"{self.index}: {text}")
@@ -649,7 +676,10 @@ class Monkey:
         return QApplication.activePopupWidget() or QApplication.activeModalWidget()
 
     def _last_answer(self) -> str:
-        return self.popup_log[-1] if self.popup_log else "none"
+        if len(self.popup_log) > self._answers_seen:
+            self._answers_seen = len(self.popup_log)
+            return self.popup_log[-1]
+        return "none"
 
     def _guard_popups(self) -> None:
         """Answer the value popup as planned; close anything else that pops up (and any popup left > 1 s)."""
