@@ -296,3 +296,16 @@ def test_real_qsettings_with_any_stored_type(ini_settings, value):
     values, _ = load_display(ini_settings())
     assert all(isinstance(n, str) for n in notes)
     assert set(values) <= {"showTest", "weightScale"}
+
+
+def test_regenerate_after_the_largest_data_seed_wraps_to_0(qtbot):
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(data_seed=SEED_MAX), use_settings=False)
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.act_regenerate.trigger()
+        assert win.config.data_seed == 0
+    finally:
+        win.shutdown()

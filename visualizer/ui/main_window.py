@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         self._on_config_edit({"features": features})
 
     def _on_regenerate(self) -> None:
-        self._on_config_edit({"data_seed": self._config.data_seed + 1})
+        self._on_config_edit({"data_seed": (self._config.data_seed + 1) % 2**31})
 
     def _on_new_weights(self) -> None:
         self.controller.reset(True)
