@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from visualizer.engine import Network, Trainer
-from visualizer.engine.datasets import make_dataset
+from visualizer.engine.data import make_dataset
 
 
 def worked_trainer(optimizer: str = "sgd") -> Trainer:

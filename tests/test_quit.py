@@ -13,7 +13,7 @@ import pytest
 from PyQt6.QtCore import Qt
 
 import visualizer.training.worker as worker_module
-from visualizer.engine.datasets import make_dataset
+from visualizer.engine.data import make_dataset
 from visualizer.engine.experiment import Config
 from visualizer.ui.main_window import MainWindow
 

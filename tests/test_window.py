@@ -288,7 +288,7 @@ def test_a_rejected_configuration_keeps_the_running_network(qtbot, window, monke
 
 def test_training_on_a_given_data_set(qtbot, window):
     """The seam for user data: the controller hands a ready Dataset to the worker, which rebuilds on it."""
-    from visualizer.engine.datasets import make_dataset
+    from visualizer.engine.data import make_dataset
 
     first = wait_snapshot(qtbot, window, lambda s: True)
     data = make_dataset("moons", noise=0.1, seed=5)

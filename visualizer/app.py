@@ -86,7 +86,7 @@ def _features(text: str) -> tuple[str, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .engine.datasets import CLASSIFICATION_2D, REGRESSION_2D
+    from .engine.data import CLASSIFICATION_2D, REGRESSION_2D
     from .engine.features import FEATURES
 
     parser = _Parser(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .engine.activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .engine.datasets import CLASSIFICATION_2D, MAX_NOISE, REGRESSION_2D
+from .engine.data import CLASSIFICATION_2D, MAX_NOISE, REGRESSION_2D
 from .engine.experiment import Config, build, default_output
 from .engine.features import FEATURES, check_features
 from .engine.losses import LOSSES, NEEDS_PROBABILITIES

@@ -7,8 +7,18 @@
 """
 
 from .activations import ACTIVATIONS, DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
-from .csvio import CSVFormatError, read_csv, write_csv
-from .datasets import CLASSIFICATION_2D, DATASETS, REGRESSION_2D, TABLES, Dataset, make_dataset, normalize
+from .data import (
+    CLASSIFICATION_2D,
+    DATASETS,
+    REGRESSION_2D,
+    TABLES,
+    CSVFormatError,
+    Dataset,
+    make_dataset,
+    normalize,
+    read_csv,
+    write_csv,
+)
 from .experiment import PLAYGROUND_LEARNING_RATES, PLAYGROUND_REG_RATES, Config, Experiment, build
 from .features import FEATURES, feature_matrix
 from .grid import GridEvaluator, GridResult

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 import numpy as np
 
-from .datasets import Dataset, make_dataset, normalize
+from .data import Dataset, make_dataset, normalize
 from .features import DEFAULT_FEATURES, FEATURES, check_features, feature_matrix
 from .grid import GridEvaluator
 from .network import Network

@@ -33,7 +33,7 @@ from PyQt6.QtWidgets import (
 )
 
 from ..engine.activations import FORMULAS, HIDDEN_ACTIVATIONS
-from ..engine.datasets import CLASSIFICATION_2D, DATASETS, REGRESSION_2D, make_dataset
+from ..engine.data import CLASSIFICATION_2D, DATASETS, REGRESSION_2D, make_dataset
 from ..engine.experiment import PLAYGROUND_LEARNING_RATES, PLAYGROUND_REG_RATES, Config
 from ..engine.features import FEATURES, LABELS
 from ..engine.network import INITS

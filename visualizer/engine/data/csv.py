@@ -25,7 +25,7 @@ from typing import IO
 
 import numpy as np
 
-from visualizer.engine.datasets import Dataset
+from .dataset import Dataset
 
 __all__ = ["MAX_INFERRED_CLASSES", "CSVFormatError", "read_csv", "write_csv"]
 

@@ -1,4 +1,4 @@
-"""Tests for visualizer.engine.csvio: reading, writing, and precise errors for malformed files."""
+"""Tests for visualizer.engine.data.csv: reading, writing, and precise errors for malformed files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import io
 import numpy as np
 import pytest
 
-from visualizer.engine.csvio import CSVFormatError, read_csv, write_csv
-from visualizer.engine.datasets import make_dataset
+from visualizer.engine.data import CSVFormatError, make_dataset, read_csv, write_csv
 from visualizer.paths import resource
 
 # (Few, fuller tests: the shared conftest's per-test teardown costs ~40 ms.)

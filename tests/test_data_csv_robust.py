@@ -14,9 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from visualizer.engine import csvio
-from visualizer.engine.csvio import CSVFormatError, read_csv, write_csv
-from visualizer.engine.datasets import Dataset
+from visualizer.engine.data import CSVFormatError, Dataset, read_csv, write_csv
+from visualizer.engine.data import csv as csvio
 
 FUZZ = settings(
     max_examples=400,

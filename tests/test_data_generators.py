@@ -1,4 +1,4 @@
-"""Tests for visualizer.engine.datasets: the generated 2-D sets, the tables, iris and normalize."""
+"""Tests for visualizer.engine.data: the generated 2-D sets, the tables, iris, the Dataset and normalize."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from visualizer.engine.datasets import (
+from visualizer.engine.data import (
     CLASSIFICATION_2D,
     DATASETS,
     REGRESSION_2D,
@@ -127,7 +127,7 @@ def test_arrays_are_read_only():
 
 def test_engine_modules_do_not_import_qt():
     code = (
-        "import sys, visualizer.engine.datasets, visualizer.engine.csvio; "
+        "import sys, visualizer.engine.data; "
         "bad = [m for m in sys.modules if m.startswith(('PyQt', 'pyqtgraph'))]; "
         "sys.exit(f'imported {bad}' if bad else 0)"
     )
@@ -233,7 +233,7 @@ def test_reg_gauss_targets_in_unit_range_and_peaks_match():
     ds = make_dataset("reg_gauss", noise=0.0)
     assert np.all((ds.y >= -1.0) & (ds.y <= 1.0))
     # Exact label of one point, computed by hand with Playground's rule.
-    from visualizer.engine.datasets import _reg_gauss_target
+    from visualizer.engine.data.generators import _reg_gauss_target
 
     px, py = np.array([-4.0, 0.0, 0.5, 5.9]), np.array([2.5, -2.0, 0.0, 5.9])
     np.testing.assert_allclose(_reg_gauss_target(px, py), [1.0, 0.75, 0.0, 0.0])
