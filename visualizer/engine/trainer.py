@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .network import Network
+from .network import REDUCTIONS, Network
 from .optimizers import make_optimizer
 
 MAX_PARAMETER = 1e6
@@ -199,6 +199,10 @@ class Trainer:
         Seed of the per-epoch shuffling; with the network's seed and the data seed a run is reproducible bit
         for bit.
     stop : StopCriteria
+    batch_reduction : {"mean", "sum"}
+        The gradient of a mini-batch is the mean of its samples' gradients (Playground, PyTorch) or their sum
+        (the tutorials, whose learning rates assume it). Live: may change between any two steps. The recorded
+        losses stay means either way, so curves stay comparable.
     """
 
     def __init__(
@@ -216,31 +220,19 @@ class Trainer:
         learning_rate: float = 0.03,
         shuffle_seed: int = 0,
         stop: StopCriteria | None = None,
+        batch_reduction: str = "mean",
     ):
         if task not in ("classification", "regression"):
             raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
         self.net = network
         self.task = task
         self.n_classes = int(n_classes)
-        self.y_train = np.asarray(y_train)
-        self.y_test = np.asarray(y_test) if y_test is not None else self.y_train[:0]
-        Xtr = network.augment(X_train)
-        if Xtr.shape[1] == 0:
-            raise ValueError("the training set is empty")
-        Xte = network.augment(X_test) if X_test is not None and len(X_test) else np.ones((network.n_inputs + 1, 0))
         n_out = output_units(task, self.n_classes, network.output)
         if n_out != network.n_outputs:
             raise ValueError(f"this problem needs {n_out} output unit(s), the network has {network.n_outputs}")
-        # Column layout (features + 1, samples) and (outputs, samples), as the network's hot path wants.
-        self.Xa_train, self.Xa_test = Xtr, Xte
-        self.T_train = np.ascontiguousarray(encode_targets(self.y_train, task, self.n_classes, network.output).T)
-        self.T_test = np.ascontiguousarray(encode_targets(self.y_test, task, self.n_classes, network.output).T)
-        if self.T_train.shape[1] != Xtr.shape[1] or self.T_test.shape[1] != Xte.shape[1]:
-            raise ValueError("inputs and labels have different numbers of rows")
-        # Training then test columns in one array (and targets in row layout), so that the per-epoch evaluation
-        # is one forward pass; the data never change during a trainer's life.
-        self._Xa_all = np.ascontiguousarray(np.concatenate([Xtr, Xte], axis=1))
-        self._T_all = np.concatenate([self.T_train, self.T_test], axis=1).T
+        self._install(self._prepare(X_train, y_train, X_test, y_test))
+        self._pending_data: tuple | None = None
+        Xtr = self.Xa_train
         self._perm = np.arange(Xtr.shape[1])
         self._batches: list[tuple[np.ndarray, np.ndarray]] = []
         self._batch_index = 0
@@ -248,6 +240,7 @@ class Trainer:
         self.rng = np.random.default_rng(self.shuffle_seed)
         self.optimizer = make_optimizer(optimizer, network.n_params, learning_rate)
         self.batch_size = int(batch_size)
+        self.batch_reduction = batch_reduction
         self.stop = stop or StopCriteria()
         self._backup = np.empty_like(network.params)
         self._tmp = np.empty_like(network.params)
@@ -258,6 +251,44 @@ class Trainer:
         self._shrink_key: tuple[float, float] | None = None
         self._shrink_scale = self._sign
         self.reset_progress()
+
+    def _prepare(self, X_train, y_train, X_test, y_test) -> tuple:
+        """Checked column-layout arrays for :meth:`_install`; ValueError if they do not fit the network."""
+        net = self.net
+        y_train = np.asarray(y_train)
+        y_test = np.asarray(y_test) if y_test is not None else y_train[:0]
+        Xtr = net.augment(X_train)
+        if Xtr.shape[1] == 0:
+            raise ValueError("the training set is empty")
+        Xte = net.augment(X_test) if X_test is not None and len(X_test) else np.ones((net.n_inputs + 1, 0))
+        # Column layout (features + 1, samples) and (outputs, samples), as the network's hot path wants.
+        T_train = np.ascontiguousarray(encode_targets(y_train, self.task, self.n_classes, net.output).T)
+        T_test = np.ascontiguousarray(encode_targets(y_test, self.task, self.n_classes, net.output).T)
+        if T_train.shape[1] != Xtr.shape[1] or T_test.shape[1] != Xte.shape[1]:
+            raise ValueError("inputs and labels have different numbers of rows")
+        return y_train, y_test, Xtr, Xte, T_train, T_test
+
+    def _install(self, prepared: tuple) -> None:
+        self.y_train, self.y_test, self.Xa_train, self.Xa_test, self.T_train, self.T_test = prepared
+        # Training then test columns in one array (and targets in row layout), so that the per-epoch evaluation
+        # is one forward pass; the data change only between epochs (see set_data).
+        self._Xa_all = np.ascontiguousarray(np.concatenate([self.Xa_train, self.Xa_test], axis=1))
+        self._T_all = np.concatenate([self.T_train, self.T_test], axis=1).T
+
+    def set_data(self, X_train, y_train, X_test=None, y_test=None) -> None:
+        """Train on other data of the same shape from the next epoch on (points drawn, erased or moved).
+
+        The network, the optimizer's state, the epoch count and the history carry on. Between epochs the new data
+        apply at once; in the middle of an epoch (single mini-batch steps) that epoch finishes on the old data and
+        the next one starts on the new. ValueError, and nothing changes, if the arrays do not fit the network
+        (other number of inputs, classes out of range, no training rows).
+        """
+        prepared = self._prepare(X_train, y_train, X_test, y_test)
+        if self._cursor:
+            self._pending_data = prepared
+        else:
+            self._pending_data = None
+            self._install(prepared)
 
     # ------------------------------------------------------------------ settings that may change live
     @property
@@ -278,6 +309,17 @@ class Trainer:
         if value < 1:
             raise ValueError("batch size must be at least 1")
         self._batch_size = value
+
+    @property
+    def batch_reduction(self) -> str:
+        """``"mean"`` or ``"sum"``: how a mini-batch's gradient combines its samples (see the class docstring)."""
+        return "mean" if self._mean else "sum"
+
+    @batch_reduction.setter
+    def batch_reduction(self, value: str) -> None:
+        if value not in REDUCTIONS:
+            raise ValueError(f"batch reduction must be one of {', '.join(REDUCTIONS)}, got {value!r}")
+        self._mean = value == "mean"
 
     @property
     def mid_epoch(self) -> bool:
@@ -318,6 +360,9 @@ class Trainer:
 
     # ------------------------------------------------------------------ training
     def _begin_epoch(self) -> None:
+        if self._pending_data is not None:
+            self._install(self._pending_data)
+            self._pending_data = None
         self._perm = self.rng.permutation(self.n_train)
         self._layout(0)
 
@@ -353,7 +398,7 @@ class Trainer:
         net = self.net
         buf = net._buffers.get(XbT.shape[1]) or net.buffers(XbT.shape[1])
         net._forward(XbT, buf)
-        net._backward(XbT, TbT, buf)
+        net._backward(XbT, TbT, buf, self._mean)
         params = net.params
         backup = self._backup
         backup[...] = params

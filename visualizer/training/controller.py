@@ -219,6 +219,14 @@ class TrainingController(QObject):
         self._dataset = dataset
         self._worker.submit("data", config, dataset)
 
+    def replace_data(self, dataset) -> None:
+        """Train the running network on ``dataset`` from its next epoch on (points drawn, erased or moved), keeping
+        weights, optimizer, epoch, history and the generation (so pending weight edits stay valid). Data that do not
+        fit the network (another task, class count or inputs, no training rows) are dropped with a :attr:`sigNote`.
+        """
+        self._dataset = dataset
+        self._worker.submit("replace_data", dataset)
+
     def set_speed(self, epochs_per_second: float) -> None:
         """Limit training to ``epochs_per_second`` (0: as fast as possible)."""
         self._speed = float(epochs_per_second)

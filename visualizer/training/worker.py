@@ -167,6 +167,7 @@ class TrainingWorker(QObject):
 
     def submit(self, command: str, *args) -> bool:
         """Queue a command for the loop: ``step_epoch``, ``step_batch``, ``reset``, ``config``, ``data``,
+        ``replace_data`` (dataset: same network, optimizer and generation; from the next epoch on),
         ``edit_weight`` (generation, layer, i, j, value), ``edit_bias`` (generation, layer, j, value), ``speed``.
 
         Returns False if the command was dropped: a step while :data:`MAX_PENDING_STEPS` steps still wait.
@@ -364,6 +365,13 @@ class TrainingWorker(QObject):
         elif command == "data":
             config, dataset = args
             self._rebuild(config, dataset)
+        elif command == "replace_data":
+            (dataset,) = args
+            try:
+                exp.replace_data(dataset)
+            except (ValueError, AttributeError, TypeError) as err:
+                raise DroppedCommandError(f"Data not applied: {err}") from None
+            self._dataset = dataset  # later rebuilds (a new layer, other features…) keep the edited points
         elif command == "edit_weight":
             generation, layer, i, j, value = args
             self._check_generation(generation)
