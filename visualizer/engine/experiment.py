@@ -165,6 +165,31 @@ class Experiment:
             stop=config.stop,
         )
 
+    def replace_data(self, dataset: Dataset) -> None:
+        """Train on ``dataset`` instead, keeping the network, optimizer, epoch and history (points drawn, erased
+        or imported into the running session). It takes effect at the next epoch (see :meth:`Trainer.set_data`);
+        the inputs are the same features, scaled with the normalization fitted when the experiment was built.
+
+        Raises ValueError, changing nothing, unless ``dataset`` has the same task, classes and input columns as
+        the current data and at least one training row.
+        """
+        old = self.dataset
+        if (dataset.task, dataset.n_classes, dataset.n_features) != (old.task, old.n_classes, old.n_features):
+            raise ValueError(
+                f"the new data ({dataset.task}, {dataset.n_classes} classes, {dataset.n_features} inputs) do not "
+                f"fit the network ({old.task}, {old.n_classes} classes, {old.n_features} inputs)")
+        if (dataset.domain is None) != (old.domain is None):
+            raise ValueError("the new data are not on the same kind of input plane")
+        if dataset.n_train < 1:
+            raise ValueError("the training set is empty")
+        X = np.asarray(dataset.X, dtype=np.float64)
+        F = feature_matrix(X, self.features) if old.domain is not None and old.n_features == 2 else X
+        if self.normalization is not None:
+            F = (F - self.normalization[0]) / self.normalization[1]
+        n = dataset.n_train
+        self.trainer.set_data(F[:n], dataset.y[:n], F[n:], dataset.y[n:])
+        self.dataset = dataset
+
 
 def build(config: Config, dataset: Dataset | None = None, grid_resolution: int = 100) -> Experiment:
     """Build data, network, trainer and grid evaluator from ``config``.
