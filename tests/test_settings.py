@@ -147,7 +147,7 @@ def _check_result(config, notes):
     build(config, grid_resolution=2)
 
 
-@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.fixed_dictionaries({}, optional={name: json_values for name in RULES}))
 def test_fuzz_every_field_with_random_json(data):
     # nan is not JSON, but Python's json module writes and reads it: the stored text may contain it
