@@ -151,3 +151,42 @@ def test_colorbar_labels_are_bounded(qtbot, low, high):
     qtbot.addWidget(bar)
     bar.set_range(low, high)
     assert all(len(t) <= 12 for t in bar.labels())
+
+
+# ---------------------------------------------------------------------------------------------------- regression map
+def test_regression_map_has_a_colour_bar_with_the_targets_range(qtbot):
+    from visualizer.engine.experiment import Config, build
+    from visualizer.training.snapshot import Snapshot
+    from visualizer.ui.boundary_view import BoundaryView, scaled_signed
+
+    view = BoundaryView()
+    qtbot.addWidget(view)
+    view.resize(420, 380)
+    view.show()
+    qtbot.waitExposed(view)
+    snap = Snapshot.of(build(Config(dataset="reg_plane"), grid_resolution=30))
+    view.update_snapshot(snap)
+    y = np.asarray(snap.dataset.y_train)
+    m = float(np.abs(y).max())
+    assert view.colorbar.isVisible()
+    assert view.colorbar.levels() == pytest.approx((-m, m))  # both signs: symmetric, grey is 0
+    # the map is the output on that scale
+    expected = np.clip(scaled_signed(snap.grid.output[0], -m, m), -1, 1)
+    np.testing.assert_allclose(view.image_data(), expected, atol=1e-6)
+    # points are coloured by their target: the largest target gets the scale's top colour
+    brushes = [b.color().getRgb()[:3] for b in view.train_points.data["brush"]]
+    top = int(np.argmax(y))
+    from visualizer.ui import colors
+    assert brushes[top] == tuple(int(c) for c in colors.PLAYGROUND_LUT[-1][:3])
+    # a classification has no colour bar
+    view.update_snapshot(Snapshot.of(build(Config(dataset="circle"), grid_resolution=30), generation=2))
+    assert not view.colorbar.isVisible()
+
+
+def test_regression_range_of_positive_targets_is_their_own():
+    from visualizer.ui.boundary_view import regression_range
+
+    assert regression_range([10.0, 30.0, 20.0]) == (10.0, 30.0)
+    assert regression_range([5.0, 5.0]) == (4.0, 6.0)
+    assert regression_range([np.nan, -2.0, 1.0]) == (-2.0, 2.0)
+    assert regression_range([]) == (-1.0, 1.0)

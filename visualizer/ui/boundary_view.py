@@ -18,11 +18,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QSize
-from PyQt6.QtWidgets import QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ..engine.features import LABELS
 from ..training.snapshot import Snapshot
 from . import colors
+from .colorbar import ColorBar
 
 DIVERGED_COLOR = "#c62828"
 
@@ -84,6 +85,30 @@ def class_blend(probs: np.ndarray, discretize: bool) -> np.ndarray:
     return (grey + (rgb - grey) * (0.2 + 0.55 * confidence)).astype(np.uint8)
 
 
+def regression_range(y) -> tuple[float, float]:
+    """The range of the regression colour scale for targets ``y``: symmetric about 0 when the targets take both
+    signs (so grey still means 0, orange negative and blue positive, as in Playground), else their own min … max;
+    non-finite targets are ignored, and a range of one value is widened by 1 on each side."""
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        return (-1.0, 1.0)
+    lo, hi = float(y.min()), float(y.max())
+    if lo < 0.0 < hi:
+        m = max(-lo, hi)
+        return (-m, m)
+    if not hi - lo > 1e-12 * max(1.0, abs(lo), abs(hi)) or not np.isfinite(hi - lo):
+        return (lo - 1.0, hi + 1.0) if np.isfinite(hi - lo) else (-1.0, 1.0)
+    return (lo, hi)
+
+
+def scaled_signed(values, low: float, high: float) -> np.ndarray:
+    """``values`` in ``low … high`` mapped onto −1 … 1 (the colour scale's levels); NaN stays NaN."""
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        return 2.0 * (values - low) / (high - low) - 1.0
+
+
 def finite_points(X, y, task: str) -> tuple[np.ndarray, np.ndarray]:
     """The points ``(X, y)`` that can be drawn: finite coordinates, and a finite label ≥ 0 for classification."""
     X = np.asarray(X, dtype=np.float64).reshape(-1, 2) if np.size(X) else np.empty((0, 2))
@@ -129,9 +154,16 @@ class BoundaryView(QWidget):
         self.overlay.setZValue(20)
         self.plot.addItem(self.overlay)
         self.overlay.hide()
+        self.colorbar = ColorBar(colors.BACKGROUND_LUT)
+        self.colorbar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(2)
+        row.addWidget(self.plot, 1)
+        row.addWidget(self.colorbar)
+        layout.addLayout(row, 1)
         self.setToolTip(
             "The network's output over the input plane: orange means −1 (class orange), blue +1 (class blue).\n"
             "Points: training data (white rim) and test data (dark rim)."
@@ -146,6 +178,7 @@ class BoundaryView(QWidget):
         self.diverged = False
         self._generation: int | None = None
         self._epoch: int | None = None
+        self.value_range = (-1.0, 1.0)  # regression: the target values at the two ends of the colour scale
 
     # ------------------------------------------------------------------ settings
     def set_show_test(self, on: bool) -> None:
@@ -187,6 +220,10 @@ class BoundaryView(QWidget):
 
     def _draw_points(self) -> None:
         ds = self._dataset
+        if ds is not None and ds.task == "regression":
+            self.value_range = regression_range(ds.y_train)
+            self.colorbar.set_range(*self.value_range, "target / output")
+        self.colorbar.setVisible(ds is not None and ds.task == "regression")
         if ds is None or ds.n_features != 2:
             self.train_points.clear()
             self.test_points.clear()
@@ -201,10 +238,9 @@ class BoundaryView(QWidget):
             item.setData(pos=X, brush=self._point_brushes(ds, y))
         self.test_points.setVisible(self.show_test)
 
-    @staticmethod
-    def _point_brushes(ds, y: np.ndarray) -> list:
+    def _point_brushes(self, ds, y: np.ndarray) -> list:
         if ds.task == "regression":
-            rgba = colors.colorize_diverging(finite_signed(y))
+            rgba = colors.colorize_diverging(finite_signed(scaled_signed(y, *self.value_range)))
             return [pg.mkBrush(*c) for c in rgba]
         palette = [pg.mkBrush(colors.class_color(k)) for k in range(len(colors.CLASS_COLORS))]
         return [palette[int(c) % len(palette)] for c in y]
@@ -240,6 +276,8 @@ class BoundaryView(QWidget):
         if values is None:
             rgb = class_blend(snap.grid.output, self.discretize)
         else:
+            if snap.task == "regression":
+                values = scaled_signed(values, *self.value_range)
             values = finite_signed(values)
             if self.discretize:
                 values = np.where(values > 0, 1.0, -1.0) if snap.task == "classification" else np.round(values * 4) / 4
