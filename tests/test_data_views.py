@@ -190,3 +190,29 @@ def test_regression_range_of_positive_targets_is_their_own():
     assert regression_range([5.0, 5.0]) == (4.0, 6.0)
     assert regression_range([np.nan, -2.0, 1.0]) == (-2.0, 2.0)
     assert regression_range([]) == (-1.0, 1.0)
+
+
+def test_loss_view_shows_rmse_and_r2_for_regression(qtbot):
+    from visualizer.engine.experiment import Config, build
+    from visualizer.training.snapshot import Snapshot
+    from visualizer.ui.loss_view import LossView, r_squared
+
+    exp = build(Config(dataset="reg_plane", hidden=(4,)), grid_resolution=20)
+    exp.trainer.run(5)
+    snap = Snapshot.of(exp)
+    y = np.asarray(snap.dataset.y_test)
+    rmse = snap.last("test_metric")
+    expected = 1.0 - rmse**2 / np.var(y)
+    if getattr(snap, "r2", None) is None:
+        assert r_squared(snap) == pytest.approx(expected)
+    view = LossView()
+    qtbot.addWidget(view)
+    view.update_snapshot(snap)
+    text = view.summary_text()
+    assert "Test RMSE" in text and "Test R²" in text
+    from visualizer.ui.numbers import format_number
+    assert format_number(r_squared(snap)) in text
+    # classification: no R²
+    circle = Snapshot.of(build(Config(), grid_resolution=20), generation=2)
+    view.update_snapshot(circle)
+    assert "R²" not in view.summary_text() and np.isnan(r_squared(circle))

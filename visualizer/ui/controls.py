@@ -53,7 +53,25 @@ DATASET_TITLES = {
     "blobs": "Blobs",
     "reg_plane": "Plane",
     "reg_gauss": "Multi-Gaussian",
+    # tables and images (not a plane): the second section of the picker
+    "xor_gate": "XOR table",
+    "and": "AND table",
+    "or": "OR table",
+    "not": "NOT table",
+    "tutorial_000": "Tutorial 000 table",
+    "tutorial_003": "Tutorial 003 table",
+    "tutorial_004": "Tutorial 004 table",
+    "iris": "Iris (4 features, 3 classes)",
+    "digits": "Digits (8×8 images, 10 classes)",
 }
+
+
+def other_datasets() -> tuple[str, ...]:
+    """The data sets that are not a generated plane (tables, Iris, digits), in the picker's order: the XOR table
+    first (the classic), then the gates, the tutorials' tables, Iris and digits."""
+    planes = set(CLASSIFICATION_2D) | set(REGRESSION_2D)
+    names = [n for n in DATASETS if n not in planes]
+    return tuple(sorted(names, key=lambda n: (n != "xor_gate", names.index(n))))
 
 ACTIVATION_TITLES = {
     "tanh": "Tanh",
@@ -176,6 +194,19 @@ class DataPanel(QWidget):
         self.datasets.currentItemChanged.connect(self._on_dataset)
         form.addWidget(self.datasets)
 
+        self.tables = QComboBox()
+        self.tables.addItem("— choose a table or images —", None)
+        for name in other_datasets():
+            self.tables.addItem(DATASET_TITLES.get(name, name), name)
+            self.tables.setItemData(self.tables.count() - 1, DATASETS.get(name, name), Qt.ItemDataRole.ToolTipRole)
+        self.tables.setToolTip("Data that is not a plane: the logic gates and the tutorials' tables (shown as a "
+                               "table), Iris (4 measurements) and the 8×8 handwritten digits.")
+        self.tables.activated.connect(self._on_table)
+        self.tables_label = QLabel("Tables and images")
+        self.tables_label.setStyleSheet("color: #555;")
+        form.addWidget(self.tables_label)
+        form.addWidget(self.tables)
+
         grid = QGridLayout()
         self.classes = QSpinBox()
         self.classes.setRange(3, 10)
@@ -247,9 +278,15 @@ class DataPanel(QWidget):
             task = task or ("regression" if config.dataset in REGRESSION_2D else "classification")
             self.problem.setCurrentIndex(0 if task == "classification" else 1)
             self._fill_datasets(task)
+            plane = False
             for i in range(self.datasets.count()):
                 if self.datasets.item(i).data(Qt.ItemDataRole.UserRole) == config.dataset:
                     self.datasets.setCurrentRow(i)
+                    plane = True
+            if not plane:
+                self.datasets.setCurrentRow(-1)  # a table: no thumbnail is current, so a click on one switches
+            self.tables.setCurrentIndex(max(0, self.tables.findData(config.dataset)))
+            self._set_plane_controls(plane)
             self.classes.setValue(config.n_classes)
             self.classes.setEnabled(config.dataset == "blobs")
             self.ratio.setValue(round(config.train_fraction * 100))
@@ -297,7 +334,32 @@ class DataPanel(QWidget):
             return
         name = item.data(Qt.ItemDataRole.UserRole)
         self.classes.setEnabled(name == "blobs")
+        if not self._updating:
+            self.tables.setCurrentIndex(0)
+            self._set_plane_controls(True)
         self._emit(dataset=name)
+
+    def _on_table(self, index: int) -> None:
+        """A table or image set chosen in the second section: a classification, no thumbnail current."""
+        name = self.tables.itemData(index)
+        if name is None or self._updating:
+            return
+        self._updating = True
+        try:
+            self.problem.setCurrentIndex(0)
+            self._fill_datasets("classification")
+            self.datasets.setCurrentRow(-1)
+            self.classes.setEnabled(False)
+            self._set_plane_controls(False)
+        finally:
+            self._updating = False
+        self._emit(dataset=name)
+
+    def _set_plane_controls(self, plane: bool) -> None:
+        """Features and noise belong to the generated planes; a table's inputs are its columns."""
+        for box in self.features.values():
+            box.setEnabled(plane)
+        self.noise.setEnabled(plane)
 
     def _on_features(self) -> None:
         if self._updating:

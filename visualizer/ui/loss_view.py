@@ -299,6 +299,28 @@ def tick_label(value: float, log: bool, integer: bool = False) -> str:
     return format_number(value, 3)
 
 
+def r_squared(snap) -> float:
+    """The test set's coefficient of determination R² = 1 − MSE / Var(target) of a regression (NaN otherwise).
+
+    The snapshot's own ``r2`` when it has one (the trainer's figure); else from the last test RMSE and the test
+    targets' variance (the training set's when there is no test set)."""
+    if getattr(snap, "task", None) != "regression":
+        return math.nan
+    r2 = getattr(snap, "r2", None)
+    if r2 is not None:
+        return float(r2)
+    ds = getattr(snap, "dataset", None)
+    if ds is None:
+        return math.nan
+    test = ds.n_samples > ds.n_train
+    rmse = snap.last("test_metric" if test else "train_metric")
+    y = np.asarray(ds.y_test if test else ds.y_train, dtype=np.float64)
+    var = float(np.var(y)) if y.size else math.nan
+    if not (math.isfinite(rmse) and var > 0):
+        return math.nan
+    return 1.0 - rmse * rmse / var
+
+
 class LossView(QWidget):
     """Training and test loss, and accuracy or RMSE, per epoch."""
 
@@ -501,6 +523,8 @@ class LossView(QWidget):
             f"{_KEY.format(TRAIN_COLOR)}Training&nbsp;loss&nbsp;<b>{shown(snap.last('train_loss'))}</b>&nbsp;&nbsp; "
             f"Test&nbsp;{label}&nbsp;<b>{shown(snap.last('test_metric'), pct)}</b>"
         )
+        if not pct:
+            text += f"&nbsp;&nbsp; Test&nbsp;R²&nbsp;<b>{shown(r_squared(snap) if recorded else math.nan)}</b>"
         if self.diverged_at is not None:
             where = f"Diverged&nbsp;at&nbsp;epoch&nbsp;{self.diverged_at}"
             text = f"<b style='color:{DIVERGED_COLOR}'>{where}</b>&nbsp;&nbsp; " + text

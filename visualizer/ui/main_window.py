@@ -26,7 +26,9 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QScrollArea,
+    QStackedWidget,
     QStyle,
+    QTabWidget,
     QTextEdit,
     QToolBar,
     QVBoxLayout,
@@ -39,10 +41,13 @@ from ..settings import load_config, load_display, save_config, save_display
 from ..training.controller import TrainingController
 from ..training.snapshot import Snapshot
 from .boundary_view import BoundaryView
+from .confusion_view import ConfusionView
 from .controls import DataPanel, DisplayPanel, HyperToolbar
+from .digits_view import DigitsView, image_side
 from .loss_view import LossView
 from .network_view import NetworkView
 from .numbers import format_number
+from .table_view import MAX_ROWS, TableView
 
 FRAME_INTERVAL_MS = 16
 
@@ -79,9 +84,12 @@ class MainWindow(QMainWindow):
         The experiment to start with.
     use_settings : bool
         Restore and save geometry and the last settings with ``QSettings``.
+    dataset : Dataset, optional
+        Train on this data instead of generating ``config.dataset`` (a CSV file or a function from the command
+        line).
     """
 
-    def __init__(self, config: Config | None = None, use_settings: bool = True):
+    def __init__(self, config: Config | None = None, use_settings: bool = True, dataset=None):
         super().__init__()
         self._use_settings = use_settings
         settings = QSettings() if use_settings else None
@@ -90,7 +98,7 @@ class MainWindow(QMainWindow):
             config = self._load_config(settings) or Config()
         self._config = config
         self.setWindowTitle("NN Visualizer")
-        self.controller = TrainingController(config, parent=self)
+        self.controller = TrainingController(config, dataset, parent=self)  # dataset: --data / --function
         self._drawn_serial = 0
         self._drawn_at = deque(maxlen=120)
         self._closing = False
@@ -98,7 +106,10 @@ class MainWindow(QMainWindow):
         # --- views
         self.network_view = NetworkView()
         self.boundary_view = BoundaryView()
+        self.table_view = TableView()  # small data sets that are not a plane: every row with its output
+        self.digits_view = DigitsView()  # images: test digits with their probabilities
         self.loss_view = LossView()
+        self.confusion_view = ConfusionView()
         self.data_panel = DataPanel()
         self.display_panel = DisplayPanel()
         self.hyper_toolbar = HyperToolbar(self)
@@ -227,10 +238,20 @@ class MainWindow(QMainWindow):
         output = QWidget()
         out_lay = QVBoxLayout(output)
         out_lay.setContentsMargins(0, 0, 0, 0)
-        out_lay.addWidget(self.boundary_view, 1)
+        self.output_stack = QStackedWidget()
+        for view in (self.boundary_view, self.table_view, self.digits_view):
+            self.output_stack.addWidget(view)
+        out_lay.addWidget(self.output_stack, 1)
         out_lay.addWidget(self.display_panel)
         self.dock_output = self._dock("Output", "output", output, right)
-        self.dock_loss = self._dock("Loss", "loss", self.loss_view, right)
+        self.loss_tabs = QTabWidget()
+        self.loss_tabs.setDocumentMode(True)
+        self.loss_tabs.addTab(self.loss_view, "Loss")
+        self.loss_tabs.addTab(self.confusion_view, "Confusion")
+        self.loss_tabs.setTabToolTip(1, "Confusion matrix of the test set: counts by true and predicted class, "
+                                        "and each class's recall (classification)")
+        self.loss_tabs.currentChanged.connect(self._on_loss_tab)
+        self.dock_loss = self._dock("Loss", "loss", self.loss_tabs, right)
         self.fit_docks(*DEFAULT_SIZE)
 
     # ------------------------------------------------------------------ screen fitting
@@ -419,13 +440,42 @@ class MainWindow(QMainWindow):
         """Draw one snapshot in every view."""
         self._drawn_serial = snap.serial
         self.network_view.update_snapshot(snap)
-        self.boundary_view.update_snapshot(snap)
+        self.draw_output(snap)
         self.loss_view.update_snapshot(snap)
+        self.loss_tabs.setTabEnabled(1, snap.task == "classification")
+        if self.loss_tabs.currentWidget() is self.confusion_view:
+            self.confusion_view.update_snapshot(snap)
         self.epoch_label.setText(f"Epoch {snap.epoch:07,d}")
         now = time.perf_counter()
         self._drawn_at.append(now)
         self.speed_label.setText(self._speed_text(snap, now))
         self.headline.setText(self._headline(snap))
+
+    @staticmethod
+    def output_kind(snap: Snapshot) -> str:
+        """Which view shows the output: ``"map"`` (a plane, or a slice through one), ``"digits"`` (square images
+        with 16 or more pixels) or ``"table"`` (other data of at most MAX_ROWS rows)."""
+        ds = snap.dataset
+        if ds is None or snap.grid is not None or (ds.domain is not None and ds.n_features == 2):
+            return "map"
+        if ds.n_features >= 16 and image_side(ds.n_features) is not None and ds.is_classification:
+            return "digits"
+        if ds.n_samples <= MAX_ROWS:
+            return "table"
+        return "map"
+
+    def draw_output(self, snap: Snapshot) -> None:
+        """Draw the output in the view that suits the data (only that one: the others are hidden)."""
+        view = {"map": self.boundary_view, "table": self.table_view, "digits": self.digits_view}[
+            self.output_kind(snap)]
+        if self.output_stack.currentWidget() is not view:
+            self.output_stack.setCurrentWidget(view)
+        view.update_snapshot(snap)
+
+    def _on_loss_tab(self, _index: int) -> None:
+        snap = self.controller.latest
+        if snap is not None and self.loss_tabs.currentWidget() is self.confusion_view:
+            self.confusion_view.update_snapshot(snap)
 
     def training_speed(self, snap: Snapshot, now: float) -> tuple[float, float] | None:
         """(epochs/s, steps/s) measured from the snapshots drawn while training, None until measurable.
