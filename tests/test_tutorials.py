@@ -11,6 +11,10 @@ iamtrask's "learning rate 1" on 4 rows, 3 × 0.98 for tutorial 004). Using the t
 take steps ``n`` times smaller: it still converges, but along another trajectory and not to the tutorials'
 numbers. The tests below check the equivalence directly: starting from the same weights, our ``Trainer`` and a
 line-by-line transcription of the tutorial's loop produce the same weights.
+
+The engine can also take the tutorials' rule as it is: ``batch_reduction="sum"`` (a Trainer argument and a live
+Config field) sums the batch's gradients, and then the tutorials' learning rates reproduce their numbers
+unchanged (the tests at the end of this file).
 """
 
 from __future__ import annotations
@@ -256,3 +260,98 @@ def test_two_two_one_network_learns_xor(seed):
     assert trainer.history.last("train_metric") == 1.0
     out = net.forward(ds.X_train)[:, 0]
     assert np.all((out > 0) == (ds.y_train == 1))
+
+
+# ---------------------------------------------------------------------------------------------- sum gradients
+# With ``batch_reduction="sum"`` the trainer takes the tutorials' own learning rates unchanged.
+
+
+def sum_trainer(net: Network, ds, rate: float) -> Trainer:
+    return Trainer(
+        net,
+        ds.X_train,
+        ds.y_train,
+        ds.X_test,
+        ds.y_test,
+        batch_size=ds.n_train,
+        optimizer="sgd",
+        learning_rate=rate,
+        batch_reduction="sum",
+    )
+
+
+def test_000_sum_reduction_takes_the_tutorials_steps_at_its_own_rate():
+    syn0, syn1 = iamtrask_initial_weights()
+    ref0, ref1 = iamtrask_loop(syn0, syn1, 2000)
+    net = network_000()
+    net.weights[0] = syn0
+    net.weights[1] = syn1
+    trainer = sum_trainer(net, make_dataset("tutorial_000"), rate=1.0)  # iamtrask's implicit rate 1
+    trainer.run(2000)
+    np.testing.assert_allclose(net.weights[0], ref0, rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(net.weights[1], ref1, rtol=1e-11, atol=1e-12)
+
+
+def test_003_sum_reduction_matches_the_tutorial_loop():
+    w0 = 2 * np.random.RandomState(1).random_sample((3, 1)) - 1
+    w = w0.copy()
+    for _ in range(3000):
+        o = sigmoid(X_003 @ w)
+        w += X_003.T @ ((Y_003 - o) * o * (1 - o))
+    net = Network([3, 1], output="sigmoid", bias=False, init="uniform")
+    net.weights[0] = w0
+    sum_trainer(net, make_dataset("tutorial_003"), rate=1.0).run(3000)
+    np.testing.assert_allclose(net.weights[0], w, rtol=1e-10)
+
+
+def test_004_sum_reduction_at_the_tutorials_rate_098():
+    w0 = np.random.default_rng(4).uniform(-1.0, 1.0, size=(3, 1))
+    w, b = w0.copy(), 0.001
+    for _ in range(2000):
+        o = sigmoid(X_004 @ w + b)
+        error = (Y_004 - o) * o * (1 - o)
+        w += X_004.T @ error * 0.98
+        b += error.sum() * 0.98
+    net = Network([3, 1], output="sigmoid", loss="squared", init="uniform")
+    net.weights[0] = w0
+    net.biases[0] = [0.001]
+    trainer = sum_trainer(net, make_dataset("tutorial_004"), rate=0.98)
+    assert trainer.learning_rate == 0.98
+    trainer.run(2000)
+    np.testing.assert_allclose(net.weights[0], w, rtol=1e-9)
+    assert net.biases[0][0] == pytest.approx(b, rel=1e-9)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_sum_is_mean_times_batch_size_for_sgd_and_n_times_the_gradient(optimizer):
+    """The sum's gradient is n times the mean's, on a Playground net; a batch of 1 is the same either way."""
+    ds = make_dataset("circle", seed=0)
+    net = Network([2, 4, 2, 1], seed=3)
+    X, Y = ds.X_train[:10], np.where(ds.y_train[:10] == 1, 1.0, -1.0)[:, None]
+    lm, gm, bm = net.gradients(X, Y, "mean")
+    ls, gs, bs = net.gradients(X, Y, "sum")
+    assert ls == pytest.approx(10 * lm)
+    for a, b in zip(gm + bm, gs + bs, strict=True):
+        np.testing.assert_allclose(b, 10 * a, rtol=1e-12, atol=1e-15)
+    one = [
+        Trainer(net.copy(), ds.X_train, ds.y_train, batch_size=1, optimizer=optimizer, batch_reduction=r)
+        for r in ("mean", "sum")
+    ]
+    for t in one:
+        t.run(2)
+    np.testing.assert_array_equal(one[0].net.params, one[1].net.params)
+
+
+def test_batch_reduction_is_validated_and_live():
+    from visualizer.engine import Config, build
+    from visualizer.engine.experiment import LIVE_FIELDS
+
+    assert "batch_reduction" in LIVE_FIELDS
+    with pytest.raises(ValueError, match="batch reduction"):
+        Config(batch_reduction="median")
+    exp = build(Config(dataset="tutorial_000", hidden=(4,), activation="sigmoid", output="sigmoid", bias=False))
+    assert exp.trainer.batch_reduction == "mean" and not exp.network.bias
+    exp.apply_live(exp.config.replace(batch_reduction="sum"))
+    assert exp.trainer.batch_reduction == "sum" and exp.config.batch_reduction == "sum"
+    with pytest.raises(ValueError, match="batch reduction"):
+        exp.trainer.batch_reduction = "max"

@@ -16,7 +16,7 @@ import numpy as np
 from .data import Dataset, make_dataset, normalize
 from .features import DEFAULT_FEATURES, FEATURES, check_features, feature_matrix
 from .grid import GridEvaluator
-from .network import Network
+from .network import REDUCTIONS, Network
 from .trainer import StopCriteria, Trainer, output_units
 
 PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -28,7 +28,7 @@ PLAYGROUND_REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 MAX_SEED = 2**31 - 1
 """Seeds are 0 … 2³¹−1 (the window's seed box is a C int); "new weights" after the largest wraps to 0."""
 
-LIVE_FIELDS = frozenset({"learning_rate", "reg_rate", "regularization", "batch_size"})
+LIVE_FIELDS = frozenset({"learning_rate", "reg_rate", "regularization", "batch_size", "batch_reduction"})
 """Config fields that apply to a running experiment without rebuilding it."""
 
 DATA_FIELDS = frozenset({"dataset", "noise", "train_fraction", "data_seed", "n_classes"})
@@ -41,6 +41,10 @@ class Config:
 
     ``output`` and ``loss`` may be ``None``: then the problem decides (tanh output and squared loss for two
     classes, softmax and cross-entropy for more, linear output and squared loss for regression).
+
+    ``batch_reduction``: a mini-batch's gradient is the ``"mean"`` of its samples' gradients (Playground,
+    PyTorch) or their ``"sum"`` (the tutorials, whose learning rates assume it). ``bias=False`` builds a network
+    without biases (iamtrask's 3-layer network, tutorial 003's neuron).
     """
 
     dataset: str = "circle"
@@ -57,12 +61,14 @@ class Config:
     reg_rate: float = 0.0
     learning_rate: float = 0.03
     batch_size: int = 10
+    batch_reduction: str = "mean"
     optimizer: str = "sgd"
     init: str = "playground"
     seed: int = 0
     shuffle_seed: int = 0
     normalization: str | None = None
     stop: StopCriteria = field(default_factory=StopCriteria)
+    bias: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "features", tuple(self.features))
@@ -75,6 +81,8 @@ class Config:
             raise ValueError("regularization rate must be >= 0")
         if self.batch_size < 1:
             raise ValueError("batch size must be at least 1")
+        if self.batch_reduction not in REDUCTIONS:
+            raise ValueError(f"batch reduction must be one of {', '.join(REDUCTIONS)}, got {self.batch_reduction!r}")
         if not (math.isfinite(self.learning_rate) and math.isfinite(self.reg_rate)):
             raise ValueError("learning rate and regularization rate must be finite")
         for name in ("seed", "data_seed", "shuffle_seed"):
@@ -150,9 +158,11 @@ class Experiment:
     normalization: tuple[np.ndarray, np.ndarray] | None = None
 
     def apply_live(self, config: Config) -> None:
-        """Apply the live fields of ``config`` (learning rate, regularization, batch size) to the running trainer."""
+        """Apply the live fields of ``config`` (learning rate, regularization, batch size and reduction) to the
+        running trainer."""
         self.trainer.learning_rate = config.learning_rate
         self.trainer.batch_size = config.batch_size
+        self.trainer.batch_reduction = config.batch_reduction
         self.network.l1 = config.l1()
         self.network.l2 = config.l2()
         self.trainer.stop = config.stop
@@ -160,6 +170,7 @@ class Experiment:
             self.config,
             learning_rate=config.learning_rate,
             batch_size=config.batch_size,
+            batch_reduction=config.batch_reduction,
             regularization=config.regularization,
             reg_rate=config.reg_rate,
             stop=config.stop,
@@ -232,6 +243,7 @@ def build(config: Config, dataset: Dataset | None = None, grid_resolution: int =
         l2=config.l2(),
         seed=config.seed,
         init=config.init,
+        bias=config.bias,
     )
     n = dataset.n_train
     trainer = Trainer(
@@ -247,6 +259,7 @@ def build(config: Config, dataset: Dataset | None = None, grid_resolution: int =
         learning_rate=config.learning_rate,
         shuffle_seed=config.shuffle_seed,
         stop=config.stop,
+        batch_reduction=config.batch_reduction,
     )
     grid = None
     if dataset.domain is not None and dataset.n_features == 2:

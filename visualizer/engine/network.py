@@ -38,6 +38,10 @@ _dot = getattr(np.dot, "_implementation", np.dot)
 passes plain float64 ndarrays, and the dispatcher costs about a third of a small product. Arguments are
 positional: ``_dot(a, b, out)``."""
 
+REDUCTIONS = ("mean", "sum")
+"""How a mini-batch's gradient combines its samples: the mean (Playground, PyTorch's default) or the sum (the
+tutorials: ``syn0 += X.T.dot(l1_delta)`` adds every row's adjustment)."""
+
 INITS = ("playground", "uniform", "xavier", "he")
 """Weight initialisations: Playground's U(−0.5, 0.5) with biases 0.1; the tutorials' U(−1, 1); Glorot-uniform
 (Xavier) and He-normal with zero biases."""
@@ -466,23 +470,34 @@ class Network:
         return Xa
 
     # ------------------------------------------------------------------ hot path
-    def _forward(self, XaT: np.ndarray, buf: _Buffers) -> np.ndarray:
-        """Forward pass of augmented column-layout inputs ``XaT`` (n_in + 1, n); returns the output (n_out, n)."""
+    def _forward(self, XaT: np.ndarray, buf: _Buffers, record: list | None = None) -> np.ndarray:
+        """Forward pass of augmented column-layout inputs ``XaT`` (n_in + 1, n); returns the output (n_out, n).
+
+        ``record``: a list that receives a copy of every layer's weighted sums ``net`` (units, n) before the
+        activation overwrites them (the step-through view, :mod:`visualizer.engine.stepthrough`).
+        """
         dot = _dot
         prev = XaT
         for WT, h, a, act in buf.fwd:
             dot(WT, prev, h)
+            if record is not None:
+                record.append(h.copy())
             act(h, h)
             prev = a
         O = buf.O
         dot(self._blocksT[-1], prev, O)
+        if record is not None:
+            record.append(O.copy())
         self._out_fn(O, O)
         return O
 
-    def _backward(self, XaT: np.ndarray, TT: np.ndarray, buf: _Buffers) -> None:
-        """Backpropagate after :meth:`_forward`; writes the mean data-loss gradient into :attr:`grad`.
+    def _backward(self, XaT: np.ndarray, TT: np.ndarray, buf: _Buffers, mean: bool = True) -> None:
+        """Backpropagate after :meth:`_forward`; writes the data-loss gradient into :attr:`grad`.
 
-        ``TT`` holds the targets in column layout, shape (n_out, n).
+        ``TT`` holds the targets in column layout, shape (n_out, n). ``mean``: the gradient of the loss averaged
+        over the batch (the output deltas are divided by ``n``); ``False``: of the loss summed over the batch
+        (the tutorials' rule). Afterwards ``buf.D[i]`` holds the deltas ``∂L/∂net`` of weight layer ``i``'s
+        outputs, per sample (columns), scaled by ``1/n`` when ``mean``.
         """
         dot = _dot
         mul = np.multiply
@@ -499,7 +514,8 @@ class Network:
                 mul(delta, buf.F_out, delta)
             else:
                 self._out_deriv(O, delta, buf.T[-1])
-        mul(delta, buf.inv_n, delta)
+        if mean:
+            mul(delta, buf.inv_n, delta)
         if mode == "block":
             for gblock, a, dT, W, d, d_prev, f in buf.bwd:
                 dot(a, dT, gblock)
@@ -595,14 +611,16 @@ class Network:
         Y = self._check_Y(Y, X.shape[0])
         return self.data_loss(self.forward(X), Y) + self.penalty()
 
-    def gradients(self, X, Y) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
-        """Mean loss (+ penalty) over a batch and its exact gradients; the parameters are not changed.
+    def gradients(self, X, Y, reduction: str = "mean") -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        """Loss (+ penalty) over a batch and its exact gradients; the parameters are not changed.
 
         Parameters
         ----------
         X : array_like, shape (n, n_in)
         Y : array_like, shape (n, n_out)
             One-hot for softmax, ±1 for a tanh output, 0/1 for sigmoid, values for linear.
+        reduction : {"mean", "sum"}
+            The data loss averaged over the batch (Playground, PyTorch) or summed (the tutorials).
 
         Returns
         -------
@@ -613,13 +631,15 @@ class Network:
         """
         X = self._check_X(X)
         Y = self._check_Y(Y, X.shape[0])
+        mean = _check_name("batch reduction", reduction, REDUCTIONS) == "mean"
         if X.shape[0] == 0:
             raise ValueError("gradients need at least one sample")
         buf = self.buffers(X.shape[0])
         buf.X[:-1] = X.T
         out = self._forward(buf.X, buf)
-        loss = self.data_loss(out.T, Y) + self.penalty()
-        self._backward(buf.X, np.ascontiguousarray(Y.T), buf)
+        data = self.data_loss(out.T, Y)
+        loss = (data if mean else data * X.shape[0]) + self.penalty()
+        self._backward(buf.X, np.ascontiguousarray(Y.T), buf, mean)
         grad = self.grad.copy()
         self.add_penalty_gradient(grad, np.empty_like(grad))
         blocks = self._views(grad, [b.shape for b in self._blocks])

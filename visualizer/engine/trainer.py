@@ -35,6 +35,7 @@ those before the step, all within the bound, so they can be drawn and evaluated.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import asdict, dataclass
 
@@ -129,6 +130,42 @@ class History:
         self.n = data.shape[1]
         self._data = np.full((len(self.FIELDS), max(1024, 2 * self.n)), np.nan)
         self._data[:, : self.n] = data
+
+
+class GradNormHistory:
+    """Per weight layer, the size (L2 norm, weights and bias) of the last step's gradient, once per epoch.
+
+    Bounded: at most ``capacity`` rows are kept. When full, every other row goes and from then on only every
+    ``stride``-th epoch is recorded (the stride doubles each time), so a long run keeps an evenly thinned
+    picture of its whole history in constant memory.
+    """
+
+    def __init__(self, n_layers: int, capacity: int = 1024):
+        self.capacity = max(2, int(capacity))
+        self.stride = 1
+        self.n = 0
+        self._epochs = np.zeros(self.capacity, dtype=np.int64)
+        self._norms = np.zeros((self.capacity, n_layers))
+
+    def append(self, epoch: int, norms: np.ndarray) -> None:
+        if epoch % self.stride:
+            return
+        if self.n == self.capacity:
+            self.stride *= 2
+            keep = np.flatnonzero(self._epochs % self.stride == 0)
+            k = keep.shape[0]
+            self._epochs[:k] = self._epochs[keep]
+            self._norms[:k] = self._norms[keep]
+            self.n = k
+            if epoch % self.stride:
+                return
+        self._epochs[self.n] = epoch
+        self._norms[self.n] = norms
+        self.n += 1
+
+    def view(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(epochs (k,), norms (k, n_layers))``, copies: epoch numbers and the per-layer gradient norms."""
+        return self._epochs[: self.n].copy(), self._norms[: self.n].copy()
 
 
 def encode_targets(y: np.ndarray, task: str, n_classes: int, output: str) -> np.ndarray:
@@ -250,6 +287,8 @@ class Trainer:
         self._had_dead = 0
         self._shrink_key: tuple[float, float] | None = None
         self._shrink_scale = self._sign
+        # First flat index of every weight layer's block, for per-layer gradient norms in one reduceat call.
+        self._layer_starts = np.cumsum([0] + [g.size for g in network._grad_blocks[:-1]])
         self.reset_progress()
 
     def _prepare(self, X_train, y_train, X_test, y_test) -> tuple:
@@ -343,6 +382,8 @@ class Trainer:
         self.rng = np.random.default_rng(self.shuffle_seed)
         self.optimizer.reset()
         self.history = History()
+        self.grad_history = GradNormHistory(self.net.n_layers)
+        """Per-layer gradient sizes over the epochs (see :class:`GradNormHistory`)."""
         self.stop_reason: str | None = None
         self.diverged = False
         """True when training stopped because a step diverged (the kept weights are the last good ones);
@@ -470,6 +511,70 @@ class Trainer:
                 dead |= cross
                 net.n_dead = int(np.count_nonzero(dead))
 
+    # ------------------------------------------------------------------ chosen rows (the step-through view)
+    def rows(self, indices) -> tuple[np.ndarray, np.ndarray]:
+        """Training rows ``indices`` in the layout a step uses: inputs ``(n_in + 1, k)``, targets ``(n_out, k)``.
+
+        Raises IndexError for an index outside the training set and ValueError for an empty selection.
+        """
+        idx = np.asarray(indices, dtype=np.int64).reshape(-1)
+        if idx.shape[0] == 0:
+            raise ValueError("choose at least one training sample")
+        if idx.min() < -self.n_train or idx.max() >= self.n_train:
+            raise IndexError(f"training rows are 0..{self.n_train - 1}, got {idx.tolist()}")
+        idx = idx % self.n_train
+        return self.Xa_train.take(idx, axis=1), self.T_train.take(idx, axis=1)
+
+    def step_on(self, indices) -> bool:
+        """One training step on the training rows ``indices`` (in that order), exactly as :meth:`step_batch`
+        would take it on a mini-batch of those rows: same gradient, reduction, regularization, optimizer and
+        divergence check. The epoch's schedule is not touched (the rows are extra). False if it diverged (the
+        weights are then restored and :attr:`diverged` is set).
+        """
+        XbT, TbT = self.rows(indices)
+        with np.errstate(all="ignore"):
+            ok = self._step(XbT, TbT)
+        self.diverged = not ok
+        return ok
+
+    def next_batch_indices(self) -> np.ndarray:
+        """The training rows the next :meth:`step_batch` will use, without changing any state.
+
+        At the start of an epoch the permutation is drawn from a copy of the shuffle stream.
+        """
+        if self._cursor == 0:
+            rng = np.random.default_rng()
+            rng.bit_generator.state = self.rng.bit_generator.state
+            perm, start = rng.permutation(self.n_train), 0
+        else:
+            perm, start = self._perm, self._cursor
+        if self._cursor and self._layout_b == self._batch_size:
+            # Batches already laid out: the next one starts at the cursor with the laid-out size.
+            size = self._batches[self._batch_index][0].shape[1]
+        else:
+            rest = self.n_train - start
+            nb, r = divmod(rest, self._batch_size)
+            size = rest if (nb == 0 or (nb == 1 and r == 0)) else self._batch_size
+        return perm[start : start + size].copy()
+
+    def _shadow(self) -> Trainer:
+        """A trainer that shares this one's data but owns copies of everything a step changes (network,
+        optimizer state, scratch): stepping it leaves this trainer untouched. Used by the step-through view
+        to show a step before taking it."""
+        t = copy.copy(self)
+        t.net = self.net.copy()
+        t.net.grad[:] = self.net.grad
+        t.optimizer = copy.deepcopy(self.optimizer)
+        t._backup = np.empty_like(self._backup)
+        t._tmp = np.empty_like(self._tmp)
+        t._sign = np.empty_like(self._sign)
+        t._cross = np.empty_like(self._cross)
+        t._dead_backup = np.empty_like(self._dead_backup)
+        t._shrink_key, t._shrink_scale = None, t._sign
+        t.history = copy.deepcopy(self.history)
+        t.grad_history = copy.deepcopy(self.grad_history)
+        return t
+
     def diverged_reason(self) -> str:
         """What the user reads when a step diverged: where, why, and what to do."""
         return (
@@ -570,6 +675,10 @@ class Trainer:
         tr, te, trm, tem = self._evaluate()
         prev_tr = self.history.last("train_loss")
         self.history.append(tr, te, trm, tem)
+        if self.epoch % self.grad_history.stride == 0:
+            tmp = self._tmp
+            np.multiply(self.net.grad, self.net.grad, tmp)
+            self.grad_history.append(self.epoch, np.sqrt(np.add.reduceat(tmp, self._layer_starts)))
         if not math.isfinite(tr):
             self.epoch -= 1  # reported as the epoch it happened in
             reason = self._stopped_diverged()
@@ -648,6 +757,7 @@ class Trainer:
             "cursor": self._cursor,
             "perm": self._perm.copy(),
             "batch_size": self._batch_size,
+            "batch_reduction": self.batch_reduction,
             "stop": asdict(self.stop),
             "stop_reason": self.stop_reason,
             "progress": [self._best, self._since_best, self._rising, self._prev_test],
@@ -666,6 +776,7 @@ class Trainer:
         self.epoch, self.steps, self._cursor = int(state["epoch"]), int(state["steps"]), int(state["cursor"])
         self._perm = np.asarray(state["perm"], dtype=np.int64)
         self._batch_size = int(state["batch_size"])
+        self.batch_reduction = state.get("batch_reduction", "mean")
         if self._cursor:
             self._layout(self._cursor)
         self.stop = StopCriteria(**state["stop"])
