@@ -69,6 +69,11 @@ def _sigmoid_exp(H: np.ndarray) -> None:
     np.divide(_ONE, H, out=H)
 
 
+def _in_place(activation):
+    """``ACTIVATIONS[name]`` (which takes ``(Z, out)``) as a one-argument in-place function."""
+    return lambda H: activation(H, H)
+
+
 #: activation → (factor folded into the weights, in-place function of the scaled sums)
 _EXP_FORM = {"tanh": (_TWO, _tanh_exp), "sigmoid": (-_ONE, _sigmoid_exp)}
 
@@ -195,55 +200,56 @@ class GridPass:
 
     def __init__(self, grid: GridEvaluator, net: Network):
         self._grid = grid
-        self._fast = grid.fast_tanh
-        self._names = [net.layer_activation(i) for i in range(net.n_layers)]
-        weights = []
+        self._R2 = grid._XaT.shape[1]
         params = getattr(net, "params", None)
-        # one check for the whole network (~3 µs); the clipping conversion only when something is out of range
-        sane = params is not None and float(np.abs(params).max(initial=0.0)) <= CLIP  # False for NaN too
-        for block, name in zip(net._blocks, self._names, strict=True):
-            # (n_out, n_in + 1), C-contiguous, a copy
+        # one check for the whole network (~2 µs); the clipping conversion only when something is out of range
+        sane = params is not None and params.size > 0 and params.min() >= -CLIP and params.max() <= CLIP  # NaN: False
+        steps = []  # per layer: (weights (n_out, n_in + 1) float32 C-contiguous copy, in-place activation, clip)
+        last = net.n_layers - 1
+        for i, block in enumerate(net._blocks):
+            name = net.layer_activation(i)
             WT = np.array(block.T, dtype=np.float32, order="C") if sane else _finite32(block.T)
-            if self._fast and name in _EXP_FORM:
-                WT *= _EXP_FORM[name][0]  # fold the exp form's argument scale into the weights
-            weights.append(WT)
-        self._weights = weights
+            if grid.fast_tanh and name in _EXP_FORM:
+                factor, activate = _EXP_FORM[name]
+                WT *= factor  # fold the exp form's argument scale into the weights
+            else:
+                activate = _in_place(ACTIVATIONS[name])
+            steps.append((WT, activate, name in _UNBOUNDED, i == last))
+        self._steps = steps
         self._prev = grid._XaT
         self._layers: list[np.ndarray] = []
 
     @property
     def done(self) -> bool:
-        return len(self._layers) == len(self._weights)
+        return len(self._layers) == len(self._steps)
 
     def advance(self, budget_s: float = 0.0) -> bool:
         """Compute the next layer, and more while less than ``budget_s`` seconds have passed; True when done."""
-        grid = self._grid
-        R2 = grid._XaT.shape[1]
-        R = grid.resolution
-        t_end = time.perf_counter() + budget_s
+        R = self._grid.resolution
+        R2 = self._R2
+        layers, steps = self._layers, self._steps
+        timed = budget_s != math.inf
+        t_end = time.perf_counter() + budget_s if timed else 0.0
+        prev = self._prev
         with np.errstate(all="ignore"):
-            while not self.done:
-                i = len(self._layers)
-                WT = self._weights[i]
+            for WT, activate, clip, last in steps[len(layers) :]:
                 n_out = WT.shape[0]
-                last = i == len(self._weights) - 1
-                A = np.empty((n_out + (0 if last else 1), R2), dtype=np.float32)
-                H = A if last else A[:-1]
-                if not last:
-                    A[-1] = 1.0
-                np.dot(WT, self._prev, out=H)
-                name = self._names[i]
-                if self._fast and name in _EXP_FORM:
-                    _EXP_FORM[name][1](H)
+                if last:
+                    A = H = np.empty((n_out, R2), dtype=np.float32)
                 else:
-                    ACTIVATIONS[name](H, H)
-                    if name in _UNBOUNDED:
-                        np.clip(H, -CLIP, CLIP, out=H)
-                self._layers.append(H.reshape(n_out, R, R))
-                self._prev = A
-                if time.perf_counter() >= t_end:
+                    A = np.empty((n_out + 1, R2), dtype=np.float32)
+                    A[-1] = 1.0
+                    H = A[:-1]
+                np.dot(WT, prev, out=H)
+                activate(H)
+                if clip:
+                    np.clip(H, -CLIP, CLIP, out=H)
+                layers.append(H.reshape(n_out, R, R))
+                prev = A
+                if timed and time.perf_counter() >= t_end:
                     break
-        return self.done
+        self._prev = prev
+        return len(layers) == len(steps)
 
     def result(self) -> GridResult:
         """The finished pass (call once :meth:`advance` returned True)."""
