@@ -31,13 +31,13 @@ def test_round_trip_classification_exact(tmp_path):
     ds = make_dataset("circle", noise=0.2, seed=4)
     path = tmp_path / "circle.csv"
     write_csv(ds, path)
-    assert path.read_text(encoding="utf-8").splitlines()[0] == "x1,x2,label"
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "x1,x2,split,label"
     back = read_csv(path, task="classification", class_names=ds.class_names, shuffle=False)
     np.testing.assert_array_equal(back.X, ds.X)  # floats written with the shortest exact repr
     np.testing.assert_array_equal(back.y, ds.y)
     assert back.feature_names == ds.feature_names
     assert back.class_names == ("orange", "blue")
-    assert back.name == "circle" and back.n_train == back.n_samples and back.domain is None
+    assert back.name == "circle" and back.n_train == ds.n_train == 250 and back.domain is None
     # Without class_names the classes come back sorted, each point keeping its class name.
     plain = read_csv(path, shuffle=False)
     assert plain.class_names == ("blue", "orange")

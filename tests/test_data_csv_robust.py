@@ -126,9 +126,10 @@ def datasets(draw):
         classes = tuple(draw(st.lists(class_name, min_size=2, max_size=4, unique=True)))
         y = np.array(draw(st.lists(st.integers(0, len(classes) - 1), min_size=n, max_size=n)))
         y[:2] = [0, 1]  # at least two classes present
-        return Dataset("fuzz", X, y, "classification", len(classes), n, names, classes)
+        n_train = draw(st.integers(1, n))
+        return Dataset("fuzz", X, y, "classification", len(classes), n_train, names, classes)
     y = np.array(draw(st.lists(finite, min_size=n, max_size=n)))
-    return Dataset("fuzz", X, y, "regression", 0, n, names)
+    return Dataset("fuzz", X, y, "regression", 0, draw(st.integers(1, n)), names)
 
 
 @settings(FUZZ, max_examples=250)
@@ -139,6 +140,7 @@ def test_valid_data_round_trips_unchanged(ds):
     back = read_csv(io.StringIO(buffer.getvalue()), task=ds.task, class_names=ds.class_names or None, shuffle=False)
     np.testing.assert_array_equal(back.X, ds.X)
     np.testing.assert_array_equal(back.y, ds.y)
+    assert back.n_train == ds.n_train  # the split column (issue 9)
     assert back.feature_names == ds.feature_names
     assert back.class_names == ds.class_names
 

@@ -20,14 +20,29 @@ import os
 import re
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import numpy as np
 
-from .dataset import Dataset
+from .dataset import Dataset, normalize
 
-__all__ = ["MAX_INFERRED_CLASSES", "CSVFormatError", "read_csv", "write_csv"]
+__all__ = [
+    "MAX_INFERRED_CLASSES",
+    "NORMALIZATIONS",
+    "CSVFormatError",
+    "CSVPreview",
+    "preview_csv",
+    "read_csv",
+    "write_csv",
+]
+
+NORMALIZATIONS = (None, "minmax", "standard")
+"""What ``read_csv(normalization=...)`` accepts: none, min-max to [0, 1] fitted on the training rows, standardize."""
+
+SPLIT_COLUMN = "split"
+"""Header of the column :func:`write_csv` writes (``train``/``test`` per row) and :func:`read_csv` reads back."""
 
 MAX_INFERRED_CLASSES = 10
 """A numeric label column with at most this many distinct whole numbers is taken as class labels."""
@@ -88,6 +103,8 @@ def read_csv(
     max_rows: int = 1_000_000,
     shuffle: bool = True,
     class_names: Sequence[str] | None = None,
+    feature_columns: Sequence[int | str] | None = None,
+    normalization: str | None = None,
 ) -> Dataset:
     """Read a data set from a CSV file.
 
@@ -118,6 +135,14 @@ def read_csv(
     class_names : sequence of str or None, default None
         For classification, the classes in the order of their indices; every label must be one of them.
         None takes the distinct labels in sorted order (see Notes).
+    feature_columns : sequence of int or str, or None, default None
+        The feature columns, by index (negative counts from the end) or header name, in the order wanted; None
+        takes every column but the label (and the split column). Columns not chosen are ignored (they may hold
+        text). Naming a column that is not there, the label column, or one twice is a :class:`CSVFormatError`.
+    normalization : {None, "minmax", "standard"}, default None
+        Scale each feature column, fitted on the training rows and applied to all (see :func:`.dataset.normalize`):
+        the data set then holds the scaled values. (``Config.normalization`` is the alternative that keeps the raw
+        values in the data set and scales inside the experiment.)
 
     Returns
     -------
@@ -156,6 +181,11 @@ def read_csv(
     with memory about three times its size. Anything that reader does not take (quotes, blank cells, Unicode
     digits, errors) is parsed row by row, which names the offending line.
 
+    *Split column.* A header column named ``split`` (any case; what :func:`write_csv` writes) that says ``train``
+    or ``test`` in the first rows is no feature: it chooses the split, and ``train_fraction`` is not used.
+    Training rows come first, then test rows, each part in file order or shuffled with ``seed``. A cell other
+    than train/test there is an error naming the line; no ``train`` row at all is an error.
+
     *Class order.* Classes are sorted, not taken in order of first appearance, so the same file always gives
     the same class indices: numeric labels by value (``-1`` before ``1``, and their names are the numbers
     written plainly, ``"1"`` for ``1.0``); text labels in natural order, where runs of digits compare as
@@ -171,6 +201,14 @@ def read_csv(
     if not isinstance(label_column, (int, str)) or isinstance(label_column, bool):
         raise ValueError(f"label_column must be an int or a str, not {label_column!r}")
     wanted_names = _check_class_names(class_names)
+    if normalization not in NORMALIZATIONS:
+        raise ValueError(f"normalization must be None, 'minmax' or 'standard', not {normalization!r}")
+    if feature_columns is not None:
+        if isinstance(feature_columns, (str, bytes)) or not all(
+            isinstance(c, (int, str)) and not isinstance(c, bool) for c in feature_columns
+        ):
+            raise ValueError(f"feature_columns must be a sequence of column indices or names, not {feature_columns!r}")
+        feature_columns = list(feature_columns)
 
     text, body, default_name = _read_text(source, max_bytes)
     try:
@@ -185,6 +223,8 @@ def read_csv(
             shuffle,
             wanted_names,
             default_name if name is None else name,
+            feature_columns,
+            normalization,
         )
     except CSVFormatError:
         raise
@@ -193,11 +233,131 @@ def read_csv(
         raise CSVFormatError(f"cannot read this file as a data table ({type(err).__name__}: {err})") from None
 
 
+@dataclass(frozen=True)
+class CSVPreview:
+    """What the import dialog shows before reading a file: see :func:`preview_csv`.
+
+    Attributes
+    ----------
+    header : tuple of str
+        The column names (``"column 1"``, ``"column 2"`` … when the file has no header row).
+    has_header : bool
+        Whether the first row is a header.
+    rows : tuple of tuple of str
+        The first data rows as text cells (at most ``n_rows``).
+    label_column : int
+        The guessed label column: one named label/labels/class/target/y/species, else the last (not ``split``).
+    task : str
+        The guessed task for that label column (``"classification"`` or ``"regression"``).
+    delimiter : str
+        ``","``, ``";"`` or ``"\t"``.
+    problems : tuple of str
+        What reading the whole file with these guesses found wrong (one :class:`CSVFormatError` message, naming
+        its line), or ``()`` when it reads.
+    """
+
+    header: tuple[str, ...]
+    has_header: bool
+    rows: tuple[tuple[str, ...], ...]
+    label_column: int
+    task: str
+    delimiter: str
+    problems: tuple[str, ...] = ()
+
+
+_GUESS_LABEL_NAMES = ("label", "labels", "class", "target", "y", "species", "output")
+
+
+def preview_csv(source, n_rows: int = 10, *, max_bytes: int = 50_000_000) -> CSVPreview:
+    """Look at a CSV file for the import dialog: the first rows, the guessed label column and task, and problems.
+
+    A malformed file still gives a preview when its first row can be read, with the reader's message in
+    ``problems``; only a file that cannot be opened or split at all raises.
+
+    Raises
+    ------
+    CSVFormatError
+        The only exception: a missing or unreadable file, not UTF-8, over ``max_bytes``, empty, or a first row
+        that cannot be split into cells.
+    """
+    try:
+        return _preview(source, int(n_rows), max_bytes)
+    except CSVFormatError:
+        raise
+    except Exception as err:  # the preview must never crash the dialog
+        raise CSVFormatError(f"cannot read this file as a data table ({type(err).__name__}: {err})") from None
+
+
+def _preview(source, n_rows: int, max_bytes: int) -> CSVPreview:
+    text, body, _ = _read_text(source, max_bytes)
+    delimiter = _choose_delimiter(text)
+    rows = _rows(text, delimiter)
+    first = next(rows, None)
+    if first is None:
+        raise CSVFormatError("the file is empty (no rows)", 1)
+    _, cells = first
+    sample: list[tuple[int, list[str]]] = []
+    problems: list[str] = []
+    try:
+        sample = list(itertools.islice(rows, max(_HEADER_SAMPLE, n_rows)))
+    except CSVFormatError as err:
+        problems.append(str(err))
+    n_cols = len(cells)
+    folded = [c.casefold() for c in cells]
+    label = n_cols - 1
+    for name in _GUESS_LABEL_NAMES:
+        if name in folded:
+            label = folded.index(name)
+            break
+    else:
+        if n_cols >= 2 and folded[-1] == SPLIT_COLUMN:
+            label = n_cols - 2
+    has_header = n_cols >= 2 and _is_header(cells, label, [row for _, row in sample if len(row) == n_cols])
+    header = tuple(cells) if has_header else tuple(f"column {j + 1}" for j in range(n_cols))
+    data = [row for _, row in sample] if has_header else [cells, *(row for _, row in sample)]
+    labels = [row[label] for row in data if len(row) == n_cols and row[label]]
+    values = [_to_float(v) for v in labels]
+    task = "classification"
+    if labels and all(v is not None and math.isfinite(v) for v in values):
+        whole = all(float(v).is_integer() for v in values)
+        if not whole or len(set(values)) > MAX_INFERRED_CLASSES:
+            task = "regression"
+    if not problems:
+        try:
+            _read(text, body, label, None, 1.0, 0, 1_000_000, False, None, "preview", None, None)
+        except CSVFormatError as err:
+            problems.append(str(err))
+        except (ValueError, TypeError, OverflowError, IndexError, KeyError, csv.Error) as err:
+            problems.append(f"cannot read this file as a data table ({type(err).__name__}: {err})")
+    return CSVPreview(
+        header=header,
+        has_header=has_header,
+        rows=tuple(tuple(row) for row in data[: max(0, n_rows)]),
+        label_column=label,
+        task=task,
+        delimiter=delimiter,
+        problems=tuple(problems),
+    )
+
+
 class _NeedLinesError(Exception):
     """The fast reader found a problem that needs a line number: read again row by row to find it."""
 
 
-def _read(text, body, label_column, task, train_fraction, seed, max_rows, shuffle, wanted_names, ds_name):
+def _read(
+    text,
+    body,
+    label_column,
+    task,
+    train_fraction,
+    seed,
+    max_rows,
+    shuffle,
+    wanted_names,
+    ds_name,
+    feature_columns,
+    normalization,
+):
     """The whole reading after the arguments are checked (see :func:`read_csv`)."""
     delimiter = _choose_delimiter(text)
     rows = _rows(text, delimiter)
@@ -216,11 +376,31 @@ def _read(text, body, label_column, task, train_fraction, seed, max_rows, shuffl
     label_index, is_header = _label_index(first_cells, label_column, first_line, sample)
     header = first_cells if is_header else None
 
-    feature_index = [j for j in range(n_cols) if j != label_index]
+    split_index = _split_index(header, label_index, sample, feature_columns, n_cols)
+    feature_index = _feature_index(feature_columns, header, n_cols, label_index, split_index, first_line)
     if header is None:
         feature_names = tuple(f"x{k + 1}" for k in range(len(feature_index)))
     else:
         feature_names = tuple(header[j] or f"x{k + 1}" for k, j in enumerate(feature_index))
+
+    def finish(X, labels, lines):
+        split = None if split_index is None else _split_mask(text, delimiter, n_cols, split_index, X.shape[0])
+        return _finish(
+            X,
+            labels,
+            lines,
+            label_index,
+            task,
+            train_fraction,
+            seed,
+            shuffle,
+            wanted_names,
+            feature_names,
+            ds_name,
+            split=split,
+            normalization=normalization,
+        )
+
     column_names = [header[j] if header is not None and header[j] else f"column {j + 1}" for j in range(n_cols)]
 
     table = None
@@ -229,9 +409,7 @@ def _read(text, body, label_column, task, train_fraction, seed, max_rows, shuffl
         table = _read_fast(body, delimiter, skip, n_cols, feature_index, label_index, max_rows)
     if table is not None:
         try:
-            return _finish(
-                *table, None, label_index, task, train_fraction, seed, shuffle, wanted_names, feature_names, ds_name
-            )
+            return finish(*table, None)
         except _NeedLinesError:
             pass
     data_rows = itertools.chain(sample, rows) if is_header else itertools.chain([first], sample, rows)
@@ -240,9 +418,7 @@ def _read(text, body, label_column, task, train_fraction, seed, max_rows, shuffl
         if header is not None:
             raise CSVFormatError("the file has a header row but no data rows", first_line)
         raise CSVFormatError("the file is empty (no rows)", 1)
-    return _finish(
-        X, labels, lines, label_index, task, train_fraction, seed, shuffle, wanted_names, feature_names, ds_name
-    )
+    return finish(X, labels, lines)
 
 
 def _lines(text: str):
@@ -365,7 +541,20 @@ def _read_slow(rows, n_cols: int, feature_index, label_index: int, column_names,
 
 
 def _finish(
-    X, labels, lines, label_index, task, train_fraction, seed, shuffle, wanted_names, feature_names, ds_name
+    X,
+    labels,
+    lines,
+    label_index,
+    task,
+    train_fraction,
+    seed,
+    shuffle,
+    wanted_names,
+    feature_names,
+    ds_name,
+    *,
+    split=None,
+    normalization=None,
 ) -> Dataset:
     """Labels → task, targets or classes; then split and build the data set. ``lines`` is None after the fast
     reader: a problem that needs a line number raises :class:`_NeedLinesError`."""
@@ -451,12 +640,25 @@ def _finish(
             )
         n_classes = len(names)
 
-    n_train = math.floor(n * float(train_fraction))
-    if n_train < 1:
-        raise CSVFormatError(f"train_fraction {train_fraction:g} leaves no training rows out of {n}")
-    if shuffle:
-        order = np.random.default_rng(seed).permutation(n)
-        X, y = X[order], y[order]
+    if split is not None:
+        train_rows, test_rows = np.flatnonzero(split), np.flatnonzero(~split)
+        if train_rows.size == 0:
+            raise CSVFormatError("the split column marks no row 'train'; at least one training row is needed")
+        if shuffle:
+            rng = np.random.default_rng(seed)
+            train_rows, test_rows = rng.permutation(train_rows), rng.permutation(test_rows)
+        order = np.concatenate([train_rows, test_rows])
+        X, y, n_train = X[order], y[order], int(train_rows.size)
+    else:
+        n_train = math.floor(n * float(train_fraction))
+        if n_train < 1:
+            raise CSVFormatError(f"train_fraction {train_fraction:g} leaves no training rows out of {n}")
+        if shuffle:
+            order = np.random.default_rng(seed).permutation(n)
+            X, y = X[order], y[order]
+    if normalization is not None:
+        _, stats = normalize(X[:n_train], normalization)
+        X, _ = normalize(X, stats=stats)
     return Dataset(
         name=ds_name,
         X=X,
@@ -468,6 +670,73 @@ def _finish(
         class_names=names,
         domain=None,
     )
+
+
+def _split_index(header, label_index: int, sample, feature_columns, n_cols: int) -> int | None:
+    """The column of a header named ``split`` that says train or test in the sampled rows (not a chosen feature)."""
+    if header is None:
+        return None
+    for j, cell in enumerate(header):
+        if j == label_index or cell.casefold() != SPLIT_COLUMN:
+            continue
+        if feature_columns is not None and any(c in (j, j - n_cols, cell) for c in feature_columns):
+            continue
+        if any(row[j].casefold() in ("train", "test") for _, row in sample if len(row) == n_cols):
+            return j  # (then every cell must be train or test: the others are errors that name their line)
+    return None
+
+
+def _feature_index(feature_columns, header, n_cols: int, label_index: int, split_index, line: int) -> list[int]:
+    """Resolve ``feature_columns`` (None: every column but the label and split ones) to column indices."""
+    if feature_columns is None:
+        return [j for j in range(n_cols) if j != label_index and j != split_index]
+    if not feature_columns:
+        raise CSVFormatError("no feature column chosen; choose at least one", line)
+    index: list[int] = []
+    for c in feature_columns:
+        if isinstance(c, str):
+            wanted = c.strip()
+            if header is None:
+                raise CSVFormatError(
+                    f"feature column {wanted!r} was given by name, but the file has no header row", line
+                )
+            if wanted not in header:
+                raise CSVFormatError(f"no column named {wanted!r}; the header has: {', '.join(header)}", line)
+            j = header.index(wanted)
+        else:
+            if not -n_cols <= c < n_cols:
+                raise CSVFormatError(f"feature column {c} is out of range for {n_cols} columns", line)
+            j = c % n_cols
+        if j == label_index:
+            raise CSVFormatError(f"column {j + 1} is the label column; it cannot also be a feature", line)
+        if j in index:
+            raise CSVFormatError(f"column {j + 1} is chosen twice as a feature", line)
+        index.append(j)
+    return index
+
+
+def _split_mask(text: str, delimiter: str, n_cols: int, split_index: int, n_rows: int) -> np.ndarray:
+    """True for the data rows whose split cell is ``train`` (the header row skipped), in file order."""
+    rows = _rows(text, delimiter)
+    next(rows, None)
+    mask = np.empty(n_rows, dtype=bool)
+    k = 0
+    for line, cells in rows:
+        if len(cells) != n_cols:
+            raise CSVFormatError(f"expected {n_cols} columns, found {len(cells)}", line)
+        cell = cells[split_index].casefold()
+        if cell not in ("train", "test"):
+            raise CSVFormatError(
+                f"the split column (column {split_index + 1}) must say 'train' or 'test', not {cells[split_index]!r}",
+                line,
+            )
+        if k >= n_rows:
+            break
+        mask[k] = cell == "train"
+        k += 1
+    if k != n_rows:
+        raise CSVFormatError(f"the split column has {k} values for {n_rows} data rows")
+    return mask
 
 
 def _first_row(inverse: np.ndarray, unique_indices) -> int:
@@ -675,25 +944,30 @@ def write_csv(dataset: Dataset, path: str | os.PathLike[str] | IO[str]) -> None:
     Parameters
     ----------
     dataset : Dataset
-        The data to write, all ``n`` rows in order (training rows first; the split itself is not stored).
+        The data to write, all ``n`` rows in order (training rows first), each marked ``train`` or ``test`` in a
+        ``split`` column before the label.
     path : str, path-like or text file object
         Where to write; an existing file is replaced.
 
     Notes
     -----
-    The header row is the feature names followed by ``label``. Features are written with Python's shortest
+    The header row is the feature names followed by ``split`` and ``label``. Features are written with Python's shortest
     round-trip float repr, so they read back exactly. Class labels are written as their class names;
     regression targets as numbers. Reading the file back with ``read_csv(path, task=dataset.task,
-    class_names=dataset.class_names or None, shuffle=False)`` gives the same ``X``, ``y``, feature names and
+    class_names=dataset.class_names or None, shuffle=False)`` gives the same ``X``, ``y``, split, feature names and
     class names; without ``class_names`` the classes come back in sorted order (e.g. ``("blue", "orange")``
     for ``("orange", "blue")``), each point keeping its class name.
     """
-    header = [*dataset.feature_names, "label"]
+    header = [*dataset.feature_names, SPLIT_COLUMN, "label"]
     if dataset.is_classification:
         labels = [dataset.class_names[k] for k in dataset.y.tolist()]
     else:
         labels = [repr(v) for v in dataset.y.tolist()]
-    rows = ([*map(repr, x), label] for x, label in zip(dataset.X.tolist(), labels, strict=True))
+    n_train = dataset.n_train
+    rows = (
+        [*map(repr, x), "train" if i < n_train else "test", label]
+        for i, (x, label) in enumerate(zip(dataset.X.tolist(), labels, strict=True))
+    )
 
     def _write(f: IO[str]) -> None:
         writer = csv.writer(f, lineterminator="\n")

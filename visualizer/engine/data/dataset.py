@@ -40,6 +40,9 @@ class Dataset:
         classification an empty tuple is replaced by ``("class 1", "class 2", ...)``.
     domain : tuple of float or None
         ``(-6.0, 6.0)`` for the 2-D playground sets (both axes of the square input plane); None otherwise.
+    image_shape : tuple of int or None
+        ``(rows, columns)`` when each row of ``X`` is an image read row by row (``(8, 8)`` for ``"digits"``), so a
+        view can draw inputs and first-layer weights as pictures; ``rows * columns == d``. None otherwise.
 
     Notes
     -----
@@ -57,6 +60,7 @@ class Dataset:
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...] = ()
     domain: tuple[float, float] | None = None
+    image_shape: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         if self.task not in ("classification", "regression"):
@@ -102,6 +106,11 @@ class Dataset:
             if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
                 raise ValueError(f"domain must be a finite (low, high) pair with low < high, got {domain!r}")
             domain = (lo, hi)
+        image_shape = self.image_shape
+        if image_shape is not None:
+            image_shape = tuple(int(v) for v in image_shape)
+            if len(image_shape) != 2 or min(image_shape) < 1 or image_shape[0] * image_shape[1] != d:
+                raise ValueError(f"image_shape must be (rows, columns) with rows * columns == {d}, got {image_shape!r}")
         X.setflags(write=False)
         y.setflags(write=False)
         for field, value in (
@@ -112,6 +121,7 @@ class Dataset:
             ("feature_names", feature_names),
             ("class_names", class_names),
             ("domain", domain),
+            ("image_shape", image_shape),
         ):
             object.__setattr__(self, field, value)
 

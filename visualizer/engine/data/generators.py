@@ -24,15 +24,21 @@ from collections.abc import Callable
 import numpy as np
 
 from .dataset import Dataset
-from .tables import TABLE_DATA, TABLES, make_iris, make_table
+from .tables import TABLE_DATA, TABLES, make_digits, make_iris, make_table
 
 __all__ = [
     "CLASSIFICATION_2D",
     "DATASETS",
+    "DATASET_NAMES",
     "PLAYGROUND_DOMAIN",
+    "POINTS_RANGE",
     "REGRESSION_2D",
     "TABLES",
+    "cli_name",
+    "dataset_names",
+    "is_two_d",
     "make_dataset",
+    "resolve_dataset_name",
 ]
 
 PLAYGROUND_DOMAIN: tuple[float, float] = (-6.0, 6.0)
@@ -46,6 +52,9 @@ NUM_SAMPLES_REGRESS = 1200
 
 MAX_SAMPLES = 1_000_000
 """Upper limit for ``n_samples``, to keep a typo from exhausting memory."""
+
+POINTS_RANGE: tuple[int, int] = (10, 5000)
+"""Range of the window's "number of points" control for a generated set (Playground fixes 500)."""
 
 MAX_NOISE = 0.5
 """Largest ``noise`` (Playground's noise slider goes to 50 %)."""
@@ -72,6 +81,7 @@ DATASETS: dict[str, str] = {
     "tutorial_003": "Tutorial 003: a single neuron learns output = x1, then meets the new case [1, 0, 0]",
     "tutorial_004": "Tutorial 004: three examples (output = x3), then tested on [1, 0, 1]",
     "iris": "Iris: Fisher's 150 flowers, 4 measurements, 3 species",
+    "digits": "Digits: 1,797 handwritten digits, 8×8 pixels, 10 classes",
 }
 """Every data-set name with a short human description, in display order."""
 
@@ -258,6 +268,46 @@ def _valid_names() -> str:
     return ", ".join(DATASETS)
 
 
+DATASET_NAMES: tuple[str, ...] = tuple(DATASETS)
+"""Every data set of the picker, by engine name (``"xor_gate"``, ``"tutorial_000"``, ``"digits"`` …), in display
+order; ``"function"`` (a typed expression) and imported CSV files are not named sets."""
+
+_CLI_ALIASES = {"xor_table": "xor_gate", "xor_gate_table": "xor_gate"}
+
+
+def cli_name(name: str) -> str:
+    """The command-line spelling of an engine name: hyphens for underscores, ``"xor-table"`` for the XOR gate's
+    table (so ``--dataset xor`` is the 2-D set and ``--dataset xor-table`` the four-row table)."""
+    return "xor-table" if name == "xor_gate" else name.replace("_", "-")
+
+
+def resolve_dataset_name(text: str) -> str:
+    """The engine name for ``text``: an engine name, its CLI spelling (:func:`cli_name`), any case, or
+    ``"function"``. Raises ValueError naming the valid names otherwise."""
+    key = str(text).strip().lower().replace("-", "_").replace(" ", "_")
+    key = _CLI_ALIASES.get(key, key)
+    if key in DATASETS or key == "function":
+        return key
+    valid = ", ".join(cli_name(n) for n in DATASETS)
+    raise ValueError(f"unknown data set {text!r}; valid names are: {valid}")
+
+
+def dataset_names(task: str | None = None) -> tuple[str, ...]:
+    """The picker's data sets (engine names), all or those of one task (``"classification"``/``"regression"``)."""
+    if task is None:
+        return DATASET_NAMES
+    if task == "regression":
+        return REGRESSION_2D
+    if task == "classification":
+        return tuple(n for n in DATASET_NAMES if n not in REGRESSION_2D)
+    raise ValueError(f"task must be 'classification', 'regression' or None, not {task!r}")
+
+
+def is_two_d(dataset: Dataset) -> bool:
+    """Whether the data has exactly two inputs, so the map shows it whole (otherwise it is a slice or a table)."""
+    return dataset.n_features == 2
+
+
 def make_dataset(
     name: str,
     *,
@@ -266,6 +316,8 @@ def make_dataset(
     seed: int = 0,
     n_samples: int | None = None,
     n_classes: int = 3,
+    n_points: int | None = None,
+    function: str | None = None,
 ) -> Dataset:
     """Build one of the named data sets (see :data:`DATASETS`).
 
@@ -285,6 +337,11 @@ def make_dataset(
         Ignored by the tables and ``"iris"``.
     n_classes : int, default 3
         Number of classes of ``"blobs"`` (3..10); ignored by every other set.
+    n_points : int or None, default None
+        The same as ``n_samples`` (the name the window and :class:`~visualizer.engine.experiment.Config` use);
+        give one of the two. Also the point count of ``"function"`` (default 500).
+    function : str or None
+        The expression of ``name == "function"`` (see :func:`.expressions.function_dataset`); ignored otherwise.
 
     Returns
     -------
@@ -298,6 +355,24 @@ def make_dataset(
     ValueError
         For an unknown name (the message lists the valid ones) or an argument out of range.
     """
+    if n_points is not None:
+        if n_samples is not None and n_samples != n_points:
+            raise ValueError("give n_points or n_samples, not both")
+        n_samples = n_points
+    name = resolve_dataset_name(name) if isinstance(name, str) else name
+    if name == "function":
+        from .expressions import function_dataset  # (a leaf module; kept out of the import of every caller)
+
+        if function is None:
+            raise ValueError("the data set 'function' needs an expression (function=...)")
+        return function_dataset(
+            function,
+            n_points=NUM_SAMPLES_CLASSIFY if n_samples is None else n_samples,
+            noise=noise,
+            seed=seed,
+            train_fraction=train_fraction,
+            domain=PLAYGROUND_DOMAIN,
+        )
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; valid names are: {_valid_names()}")
     noise = _check_fraction("noise", noise, 0.0, MAX_NOISE, low_inclusive=True)
@@ -309,6 +384,8 @@ def make_dataset(
         return make_table(name)
     if name == "iris":
         return make_iris(train_fraction, int(seed))
+    if name == "digits":
+        return make_digits(train_fraction, int(seed))
 
     is_regression = name in REGRESSION_2D
     if n_samples is None:

@@ -1,6 +1,12 @@
-"""The small fixed tables (logic gates, the tutorials' examples) and Fisher's Iris, read from resources/."""
+"""The fixed data sets: logic gates, the tutorials' tables, Fisher's Iris and the 8×8 handwritten digits.
+
+Iris and the digits are read from the shipped ``resources/`` folder (:func:`visualizer.paths.resource`).
+"""
 
 from __future__ import annotations
+
+import functools
+import math
 
 import numpy as np
 
@@ -9,7 +15,7 @@ from visualizer.paths import resource
 from .csv import read_csv
 from .dataset import Dataset
 
-__all__ = ["TABLES", "make_iris", "make_table"]
+__all__ = ["DIGITS_SHAPE", "TABLES", "load_digits", "make_digits", "make_iris", "make_table"]
 
 TABLES: tuple[str, ...] = (
     "and",
@@ -20,7 +26,11 @@ TABLES: tuple[str, ...] = (
     "tutorial_003",
     "tutorial_004",
     "iris",
+    "digits",
 )
+
+DIGITS_SHAPE = (8, 8)
+"""Rows and columns of one digit image."""
 
 _BINARY_NAMES = ("0", "1")
 
@@ -73,4 +83,51 @@ def make_iris(train_fraction: float, seed: int) -> Dataset:
         train_fraction=train_fraction,
         seed=seed,
         name="iris",
+    )
+
+
+@functools.cache
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 handwritten digits of ``resources/digits.npz``: ``(images (1797, 8, 8) uint8 0…16, labels (1797,)
+    uint8 0…9)``, read-only and cached. Source and licence: ``resources/README.md``."""
+    with np.load(resource("digits.npz")) as npz:
+        images = np.array(npz["images"], dtype=np.uint8)
+        labels = np.array(npz["labels"], dtype=np.uint8)
+    if images.shape[1:] != DIGITS_SHAPE or labels.shape != images.shape[:1]:
+        raise ValueError(f"digits.npz holds arrays of unexpected shapes {images.shape} and {labels.shape}")
+    images.setflags(write=False)
+    labels.setflags(write=False)
+    return images, labels
+
+
+def make_digits(train_fraction: float, seed: int) -> Dataset:
+    """The 8×8 digits as a 64-input, 10-class set: pixels scaled from 0…16 to [0, 1], features ``r0c0`` … ``r7c7``
+    (row, column), ``image_shape == (8, 8)``.
+
+    The split is stratified: of each digit's images, ``floor(count * train_fraction)`` (at least one) train, the
+    rest test, chosen with ``numpy.random.default_rng(seed)``; training rows are then shuffled, and test rows.
+    """
+    images, labels = load_digits()
+    rng = np.random.default_rng(seed)
+    train_idx, test_idx = [], []
+    for k in range(10):
+        idx = rng.permutation(np.flatnonzero(labels == k))
+        cut = max(1, math.floor(idx.size * train_fraction))
+        train_idx.append(idx[:cut])
+        test_idx.append(idx[cut:])
+    train = rng.permutation(np.concatenate(train_idx))
+    test = rng.permutation(np.concatenate(test_idx))
+    order = np.concatenate([train, test])
+    rows, cols = DIGITS_SHAPE
+    return Dataset(
+        name="digits",
+        X=images.reshape(len(labels), rows * cols)[order].astype(np.float64) / 16.0,
+        y=labels[order].astype(np.int64),
+        task="classification",
+        n_classes=10,
+        n_train=int(train.size),
+        feature_names=tuple(f"r{r}c{c}" for r in range(rows) for c in range(cols)),
+        class_names=tuple(str(k) for k in range(10)),
+        domain=None,
+        image_shape=DIGITS_SHAPE,
     )
