@@ -38,6 +38,10 @@ class _Layout:
     (Playground shows every feature, the unused ones greyed): input ``k`` sits in row ``input_rows[k]``; the
     other rows are *ghost* nodes (``ghost_x``, ``ghost_y``, ``ghost_dest``, ``ghost_rows``) with no synapse. The
     node arrays (``node_x`` …) hold the network's own nodes only, in the engine's order.
+
+    ``image_side`` (optional) draws inputs that are an image (``sizes[0] == image_side²``, e.g. the 8×8 digits) as
+    one block of touching pixel cells instead of a column of 64 tiny nodes: the other columns get the height, and
+    the synapses leave from the block's right edge, at the height of their pixel's row.
     """
 
     def __init__(
@@ -52,18 +56,24 @@ class _Layout:
         input_rows: tuple[int, ...] | None = None,
         n_input_rows: int | None = None,
         bottom: float = 12.0,
+        image_side: int | None = None,
     ):
         if input_rows is None:
             input_rows, n_input_rows = tuple(range(sizes[0])), sizes[0]
         assert len(input_rows) == sizes[0] and n_input_rows >= sizes[0]
+        if image_side is not None and (image_side * image_side != sizes[0] or n_input_rows != sizes[0]):
+            image_side = None
+        self.image_side = image_side
         net_sizes = tuple(sizes)
         sizes = (n_input_rows, *sizes[1:])  # rows drawn per column
         n_cols = len(sizes)
-        max_n = max(sizes)
+        # an image block is image_side rows high (pixel cells touch) and image_side - 1 cells wider than a node
+        max_n = max(image_side, *sizes[1:]) if image_side else max(sizes)
+        extra = image_side - 1 if image_side else 0
         avail_w = max(width - left - right, 10.0)
         avail_h = max(height - top - bottom, 10.0)
         # node size: at most MAX_NODE_PX, ≤ 0.75 of the row pitch, ≤ 0.45 of the column pitch
-        s = min(MAX_NODE_PX, 0.75 * avail_h / max_n, 0.45 * avail_w / (n_cols - 1 + 0.45))
+        s = min(MAX_NODE_PX, 0.75 * avail_h / max_n, 0.45 * avail_w / (n_cols - 1 + 0.45 + 0.5 * extra))
         self.u = u = max(s / MAX_THUMB_TEXELS, 1.0)
         self.t = t = max(2, round(s / u))
         self.s = s = t * u
@@ -73,8 +83,8 @@ class _Layout:
         pitches = [row_pitch] * n_cols
         for c, need in ((0, label_pitch[0]), (n_cols - 1, label_pitch[1])):
             pitches[c] = max(row_pitch, min(math.floor(avail_h / sizes[c] / u), math.ceil(need / u)))
-        col_pitch = max(2 * t, math.floor(min((avail_w - s) / (n_cols - 1), max(4.5 * s, 150.0)) / u))
-        net_w = ((n_cols - 1) * col_pitch + t) * u
+        col_pitch = max(2 * t, math.floor(min((avail_w - s - extra * s) / (n_cols - 1), max(4.5 * s, 150.0)) / u))
+        net_w = ((n_cols - 1) * col_pitch + t + extra * t) * u
         net_h = (max_n * row_pitch - (row_pitch - t)) * u
         x_left = left + (avail_w - net_w) / 2
         y_top = top + (avail_h - net_h) / 2
@@ -90,9 +100,16 @@ class _Layout:
         self.starts = np.concatenate([[0], np.cumsum(net_sizes)]).astype(int)
         tx, ty, col = [], [], []
         for c, n in enumerate(sizes):
+            if c == 0 and image_side:
+                y0 = Ymid - image_side * t // 2
+                k = np.arange(n)
+                tx.append(X0 + (k % image_side) * t)
+                ty.append(y0 + (k // image_side) * t)
+                col.append(np.full(n, c))
+                continue
             col_h = n * pitches[c] - (pitches[c] - t)
             y0 = Ymid - col_h // 2
-            tx.append(np.full(n, X0 + c * col_pitch))
+            tx.append(np.full(n, X0 + c * col_pitch + (extra * t if c else 0)))
             ty.append(y0 + np.arange(n) * pitches[c])
             col.append(np.full(n, c))
         # the input column: the network's inputs in their rows, the other rows are ghosts
@@ -104,7 +121,7 @@ class _Layout:
         tx = np.concatenate(tx)
         ty = np.concatenate(ty)
         self.col_of = np.concatenate(col)
-        self.col_x = (X0 + np.arange(n_cols) * col_pitch) * u
+        self.col_x = (X0 + np.arange(n_cols) * col_pitch + np.where(np.arange(n_cols) > 0, extra * t, 0)) * u
         # bias squares (every non-input node): bt texels, half over the node's lower-left corner
         bt = self.bt = max(2, round(0.26 * t))
         half = bt // 2
@@ -145,7 +162,10 @@ class _Layout:
             a, b = self.starts[lay], self.starts[lay + 1]
             c2 = self.starts[lay + 2]
             n_in, n_out = b - a, c2 - b
-            xs0.append(np.full(n_in * n_out, self.node_x[a] + s))
+            if lay == 0 and image_side:  # from the image block's right edge
+                xs0.append(np.full(n_in * n_out, self.node_x[a] + image_side * s))
+            else:
+                xs0.append(np.full(n_in * n_out, self.node_x[a] + s))
             ys0.append(np.repeat(self.node_y[a:b] + s / 2, n_out))
             xs1.append(np.full(n_in * n_out, self.node_x[b]))
             ys1.append(np.tile(self.node_y[b:c2] + s / 2, n_in))
@@ -168,7 +188,14 @@ class _Layout:
         s, bs = self.s, self.bias_s
         if s < 10:
             return path
-        xs, ys = [*self.node_x.tolist(), *self.ghost_x.tolist()], [*self.node_y.tolist(), *self.ghost_y.tolist()]
+        first = 0
+        if self.image_side:  # one frame around the image block, not one per pixel
+            n = self.image_side * self.image_side
+            path.addRect(QRectF(float(self.node_x[:n].min()), float(self.node_y[:n].min()), self.image_side * s,
+                                self.image_side * s))
+            first = n
+        xs = [*self.node_x[first:].tolist(), *self.ghost_x.tolist()]
+        ys = [*self.node_y[first:].tolist(), *self.ghost_y.tolist()]
         for x, y in zip(xs, ys, strict=True):
             path.addRect(QRectF(x, y, s, s))
         for x, y in zip(self.bias_x.tolist(), self.bias_y.tolist(), strict=True):

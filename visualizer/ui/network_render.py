@@ -36,6 +36,13 @@ GHOST_FADE = 0.7
 """Unused input features are drawn as their map mixed this much with white."""
 
 
+def weight_image_side(n_inputs: int) -> int | None:
+    """The side of the square image ``n_inputs`` pixels make (64 → 8), for inputs that are an image (at least
+    16 pixels), else None."""
+    side = round(n_inputs**0.5)
+    return side if n_inputs >= 16 and side * side == n_inputs else None
+
+
 def class_luts32(n_classes: int) -> np.ndarray:
     """``(n_classes, 256)`` RGBA-as-uint32 tables from neutral grey (probability 0) to each class colour (1)."""
     grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=np.float64)
@@ -140,8 +147,48 @@ class RenderMixin:
                 atlas32[lay.node_dest[first:]] = self._out_luts32[self._out_rows, self._idx[first:]]
         else:
             atlas32[lay.node_dest] = _GREY32
+            if self._thumbnails:
+                self._render_weight_images(atlas32)
         atlas32[lay.bias_dest] = _LUT32[bias_indices(np.concatenate(snap.biases), self._weight_scale)][:, None]
         self._image.setImage(self._atlas, autoLevels=False)
+
+    def _render_weight_images(self, atlas32: np.ndarray) -> None:
+        """Image inputs (digits: 64 = 8 × 8 pixels): the input block shows the average training image, and each
+        first-layer neuron its incoming weights as the image they weigh — blue where ink pushes it up, orange
+        where ink pushes it down; full colour at the layer's largest weight (at most |w| max) — so one watches
+        the neurons learn strokes."""
+        snap, lay = self._snap, self._layout
+        side = lay.image_side
+        if side is None:
+            return
+        ds = snap.dataset
+        if ds is not None and getattr(self, "_mean_image_of", None) is not ds and ds.n_features == side * side:
+            # the input block shows the average training image (blue = ink), one colour per pixel cell
+            X = np.asarray(ds.X_train if ds.n_train else ds.X, dtype=np.float64)
+            mean = X.mean(axis=0) if X.shape[0] else np.zeros(side * side)
+            peak = float(np.abs(mean).max()) or 1.0
+            self._mean_image = _LUT32[np.clip(128.0 + 127.0 * mean / peak, 0, 255).astype(np.intp)]
+            self._mean_image_of = ds
+        if getattr(self, "_mean_image_of", None) is ds and ds is not None:
+            atlas32[lay.node_dest[: side * side]] = self._mean_image[:, None]
+        if len(snap.weights) < 2:
+            return  # no hidden layer: the output's weights are the synapses already
+        t = lay.t
+        key = (side, t)
+        if getattr(self, "_weight_image_key", None) != key:
+            cells = (np.arange(t) * side // t).astype(np.intp)
+            self._weight_image_idx = (cells[:, None] * side + cells[None, :]).ravel()
+            self._weight_image_key = key
+        w = np.asarray(snap.weights[0], dtype=np.float32).T  # (n_hidden, side²)
+        vals = np.take(w, self._weight_image_idx, axis=1)
+        vals = np.nan_to_num(vals, nan=0.0, posinf=1e30, neginf=-1e30)
+        # one contrast for the whole layer (the largest incoming weight is full colour): the images compare, and
+        # the small weights of a fresh network still show their pattern
+        peak = float(np.abs(vals).max()) if vals.size else 0.0
+        scale = min(peak, self._weight_scale) if peak > 0 else 1.0
+        idx = np.clip(vals * (127.5 / scale) + 128.0, 0.0, 255.0).astype(np.intp)
+        first = lay.starts[1]
+        atlas32[lay.node_dest[first : first + w.shape[0]]] = _LUT32[idx]
 
     def _render_synapses(self, force: bool) -> None:
         snap, lay = self._snap, self._layout
@@ -233,7 +280,7 @@ class RenderMixin:
         for plus, minus, w in self._glyph_pairs:
             plus.setVisible(w + 6 <= pitch)
             minus.setVisible(w + 6 <= pitch)
-        inputs_fit = bool(lay.col_row_pitch[0] * ppu >= 0.9 * self._label_h)
+        inputs_fit = bool(lay.col_row_pitch[0] * ppu >= 0.9 * self._label_h) or bool(lay.image_side)
         outputs_fit = bool(lay.col_row_pitch[-1] * ppu >= 0.9 * self._label_h)
         for item in self._input_labels:
             item.setVisible(inputs_fit)

@@ -18,7 +18,7 @@ from . import colors
 from .network_items import MUTED_COLOR, TEXT_COLOR, _font, _Glyph, _Text
 from .network_layout import DEFAULT_SIZE, DENSE_SYNAPSES, MIN_ROW_PITCH_PX, _Layout
 from .network_overlays import LEGEND_MARGIN
-from .network_render import _LUT_GAIN_OFFSET, class_luts32
+from .network_render import _LUT_GAIN_OFFSET, class_luts32, weight_image_side
 
 
 class StructureMixin:
@@ -115,15 +115,23 @@ class StructureMixin:
         names = tuple(snap.feature_names)
         self._candidates = tuple(FEATURES) if self._features_choosable(snap) else names
         self._input_rows = tuple(self._candidates.index(n) for n in names)
-        for name in self._candidates:
+        self._image_side = weight_image_side(sizes[0]) if not self._features_choosable(snap) else None
+        if self._image_side:  # an image: one label for the block, not one per pixel
+            side = self._image_side
+            self._input_labels.append(self._add_text(_Text(f"{side}×{side}", label_font)))
+        for name in self._candidates if not self._image_side else ():
             used = name in names
             color = TEXT_COLOR if used else MUTED_COLOR
             self._input_labels.append(self._add_text(_Text(LABELS.get(name, name), label_font, color=color)))
         n_out = sizes[-1]
+        ds = getattr(snap, "dataset", None)
+        class_names = tuple(ds.class_names) if ds is not None and len(ds.class_names) == n_out else ()
         if n_out > 1:
             for k in range(n_out):
                 color = colors.CLASS_COLORS[k % len(colors.CLASS_COLORS)] if snap.output == "softmax" else TEXT_COLOR
                 text = f"class {k + 1}" if snap.output == "softmax" else f"out {k + 1}"
+                if snap.output == "softmax" and class_names and len(class_names[k]) <= 12:
+                    text = class_names[k]
                 self._output_labels.append(self._add_text(_Text(text, label_font, color=color)))
         if snap.output == "softmax" and n_out > 1:
             self._out_luts32 = class_luts32(n_out)
@@ -164,7 +172,8 @@ class StructureMixin:
         # minimum virtual size: glyphs and short captions fit side by side, rows at least MIN_ROW_PITCH_PX apart
         min_pitch = max([48.0] + [p[2] + 12 for p in self._glyph_pairs] + [c[4] + 12 for c in self._captions])
         min_w = left + right + (len(sizes) - 1) * min_pitch + 30
-        min_h = top + 12 + max(sizes) * MIN_ROW_PITCH_PX
+        rows = max(self._image_side or 0, *sizes[1:]) if self._image_side else max(sizes)
+        min_h = top + 12 + rows * MIN_ROW_PITCH_PX
         if w < min_w or h < min_h:
             scale = max(min_w / w, min_h / h)
             w, h = w * scale, h * scale
@@ -172,7 +181,7 @@ class StructureMixin:
         # keep the legend's corner free: it sits below the network at fit
         bottom = 12.0 + (self.legend.sizeHint().height() + LEGEND_MARGIN) * (w / max(self._view_size()[0], 1.0))
         lay = self._layout = _Layout(sizes, w, h, left, right, top, label_pitch, self._input_rows,
-                                     len(self._candidates), bottom=bottom)
+                                     len(self._candidates), bottom=bottom, image_side=self._image_side)
         lay.view_size = self._view_size()  # the widget size it was made for (w, h may be larger: virtual size)
         self._atlas = np.zeros((*lay.atlas_shape, 4), np.uint8)
         self._atlas32 = self._atlas.view(np.uint32).reshape(-1)
@@ -217,8 +226,12 @@ class StructureMixin:
         row_y = np.empty(len(self._candidates))
         row_y[lay.input_rows] = lay.node_y[: sizes[0]]
         row_y[lay.ghost_rows] = lay.ghost_y
-        for k, item in enumerate(self._input_labels):
-            item.place(lay.col_x[0], row_y[k] + lay.s / 2, 1.0, 0.5, dx=-8)
+        if lay.image_side:
+            mid = float(lay.node_y[: sizes[0]].min()) + lay.image_side * lay.s / 2
+            self._input_labels[0].place(lay.col_x[0], mid, 1.0, 0.5, dx=-8)
+        else:
+            for k, item in enumerate(self._input_labels):
+                item.place(lay.col_x[0], row_y[k] + lay.s / 2, 1.0, 0.5, dx=-8)
         first_out = lay.starts[-2]
         for k, item in enumerate(self._output_labels):
             item.place(lay.node_x[first_out + k] + lay.s, lay.node_y[first_out + k] + lay.s / 2, 0.0, 0.5, dx=6)
