@@ -43,6 +43,7 @@ class TrainingController(QObject):
     sigRunningChanged = pyqtSignal(bool)
     sigError = pyqtSignal(str)
     sigNote = pyqtSignal(str)
+    sigStepThrough = pyqtSignal(object)
     sigThreadDied = pyqtSignal(str)
 
     WATCHDOG_MS = 1000
@@ -75,6 +76,7 @@ class TrainingController(QObject):
         worker.sigStopped.connect(self.sigStopped)
         worker.sigError.connect(self._on_error)
         worker.sigNote.connect(self.sigNote)
+        worker.sigStepThrough.connect(self.sigStepThrough)
         worker.sigRunningChanged.connect(self.sigRunningChanged)
         self._thread, self._worker = thread, worker
 
@@ -126,7 +128,7 @@ class TrainingController(QObject):
             if not old_thread.wait(500):
                 self._stuck.append((old_thread, old_worker))
         for signal in (old_worker.sigSnapshot, old_worker.sigStopped, old_worker.sigError, old_worker.sigNote,
-                       old_worker.sigRunningChanged):
+                       old_worker.sigRunningChanged, old_worker.sigStepThrough):
             with contextlib.suppress(TypeError):  # not connected
                 signal.disconnect()
         snap = self.latest
@@ -240,6 +242,19 @@ class TrainingController(QObject):
     def edit_bias(self, generation: int, layer: int, j: int, value: float) -> None:
         """Set ``biases[layer][j]`` of the network of snapshot generation ``generation`` (as :meth:`edit_weight`)."""
         self._worker.submit("edit_bias", generation, layer, j, value)
+
+    def request_stepthrough(self, generation: int, indices=None) -> None:
+        """Ask for the step-through records of one step on training rows ``indices`` (None: the next mini-batch)
+        of the network of generation ``generation``; they arrive by :attr:`sigStepThrough` as a dict with
+        ``generation``, ``indices`` and ``record``. Training is not touched."""
+        self._worker.submit("stepthrough", generation, None if indices is None else tuple(indices))
+
+    def apply_step(self, generation: int, indices) -> None:
+        """Pause and take exactly one training step on training rows ``indices`` (the engine's own step, so the
+        network ends bit for bit where it would after that mini-batch); dropped with a note if the network
+        changed since ``generation``."""
+        self.pause()
+        self._worker.submit("apply_step", generation, tuple(indices))
 
     def set_gui_busy(self, busy: bool) -> None:
         """Tell the loop a frame is being drawn (it waits between epochs meanwhile)."""

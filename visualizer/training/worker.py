@@ -108,6 +108,7 @@ class TrainingWorker(QObject):
     sigStopped = pyqtSignal(str)
     sigError = pyqtSignal(str)
     sigNote = pyqtSignal(str)
+    sigStepThrough = pyqtSignal(object)
     sigRunningChanged = pyqtSignal(bool)
     finished = pyqtSignal()
 
@@ -168,7 +169,10 @@ class TrainingWorker(QObject):
     def submit(self, command: str, *args) -> bool:
         """Queue a command for the loop: ``step_epoch``, ``step_batch``, ``reset``, ``config``, ``data``,
         ``replace_data`` (dataset: same network, optimizer and generation; from the next epoch on),
-        ``edit_weight`` (generation, layer, i, j, value), ``edit_bias`` (generation, layer, j, value), ``speed``.
+        ``edit_weight`` (generation, layer, i, j, value), ``edit_bias`` (generation, layer, j, value), ``speed``,
+        ``stepthrough`` (generation, indices or None for the next mini-batch: the step-through records of one step
+        on those training rows, computed on a copy and sent by :attr:`sigStepThrough`), ``apply_step`` (generation,
+        indices: exactly one training step on those rows, :meth:`Trainer.step_on`).
 
         Returns False if the command was dropped: a step while :data:`MAX_PENDING_STEPS` steps still wait.
         """
@@ -385,6 +389,19 @@ class TrainingWorker(QObject):
             biases = exp.network.biases
             b = biases[_index(layer, len(biases), "layer")]
             b[_index(j, b.shape[0], "neuron")] = _finite(value)
+        elif command == "stepthrough":
+            generation, indices = args
+            self._check_generation(generation)
+            self.sigStepThrough.emit(self._stepthrough(trainer, generation, indices))
+        elif command == "apply_step":
+            generation, indices = args
+            self._check_generation(generation)
+            try:
+                ok = trainer.step_on(indices)
+            except (IndexError, ValueError, TypeError) as err:
+                raise DroppedCommandError(f"Step ignored: {err}") from None
+            if not ok:
+                self.sigStopped.emit(trainer.diverged_reason())
         elif command == "speed":
             (pace,) = args
             pace = float(pace)
@@ -393,6 +410,20 @@ class TrainingWorker(QObject):
             self.epochs_per_second = pace
         else:
             raise DroppedCommandError(f"Ignored an unknown command {command!r}")
+
+    @staticmethod
+    def _stepthrough(trainer, generation: int, indices):
+        """The step-through records of one step on training rows ``indices`` (None: the next mini-batch), computed
+        by the engine on a copy of the trainer: the live network and optimizer are not touched."""
+        from ..engine import stepthrough
+
+        if indices is None:
+            indices = trainer.next_batch_indices()
+        try:
+            record = stepthrough.record_step(trainer, indices)
+        except (IndexError, ValueError, TypeError) as err:
+            raise DroppedCommandError(f"Step-through ignored: {err}") from None
+        return {"generation": generation, "indices": tuple(int(i) for i in indices), "record": record}
 
     def _set_config(self, config: Config) -> None:
         old = self._config
