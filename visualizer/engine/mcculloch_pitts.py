@@ -7,9 +7,12 @@ linear output, weights ``w``, bias ``−threshold`` and a step at 0.
 
 from __future__ import annotations
 
+import itertools
+from typing import NamedTuple
+
 import numpy as np
 
-__all__ = ["threshold_unit"]
+__all__ = ["TruthTable", "threshold_unit", "truth_table"]
 
 
 def threshold_unit(X, weights, threshold: float) -> np.ndarray:
@@ -40,3 +43,32 @@ def threshold_unit(X, weights, threshold: float) -> np.ndarray:
     if X.ndim != 2 or X.shape[1] != w.shape[0]:
         raise ValueError(f"inputs must have shape (n, {w.shape[0]}), got {X.shape}")
     return (X @ w >= float(threshold)).astype(np.int64)
+
+
+class TruthTable(NamedTuple):
+    """A McCulloch-Pitts unit's truth table: one row per input case."""
+
+    inputs: np.ndarray
+    """(n, d) 0/1 inputs, in counting order ((0, 0), (0, 1), (1, 0), (1, 1) for two inputs)."""
+    sums: np.ndarray
+    """(n,) weighted sums ``Σ wᵢ·xᵢ``."""
+    outputs: np.ndarray
+    """(n,) int64: 1 where the sum reaches the threshold."""
+
+
+def truth_table(weights, threshold: float, X=None) -> TruthTable:
+    """The truth table of a unit with ``weights`` and ``threshold`` over every 0/1 input case (or over ``X``).
+
+    >>> truth_table([1, 1], 1.5).outputs.tolist()  # AND
+    [0, 0, 0, 1]
+    >>> truth_table([-1], -0.5).outputs.tolist()  # NOT
+    [1, 0]
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 1 or w.shape[0] < 1:
+        raise ValueError(f"weights must be a flat vector of at least one weight, got shape {w.shape}")
+    if X is None:
+        X = np.array(list(itertools.product((0.0, 1.0), repeat=w.shape[0])))
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    out = threshold_unit(X, w, threshold)
+    return TruthTable(X, X @ w, out)
