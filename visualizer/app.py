@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Sequence
@@ -85,8 +86,45 @@ def _features(text: str) -> tuple[str, ...]:
     return tuple(f.strip() for f in text.split(",") if f.strip())
 
 
+def _dataset_name(text: str) -> str:
+    """``--dataset``: any name of the window's picker, as the engine spells it or with hyphens (``xor-table``)."""
+    from .engine.data.generators import resolve_dataset_name
+
+    try:
+        name = resolve_dataset_name(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    if name == "function":
+        raise argparse.ArgumentTypeError('a function set is made with --function "EXPRESSION", e.g. '
+                                         '--function "x2 > sin(2*x1)"')
+    return name
+
+
+def _points(text: str) -> int:
+    from .engine.data.generators import POINTS_RANGE
+
+    lo, hi = POINTS_RANGE
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = None
+    if value is None or not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number of points from {lo} to {hi:,}")
+    return value
+
+
+def _classes(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = None
+    if value is None or not 2 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number of classes from 2 to 10")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from .engine.data import CLASSIFICATION_2D, REGRESSION_2D
+    from .engine.data.generators import cli_name
     from .engine.features import FEATURES
 
     parser = _Parser(
@@ -94,7 +132,26 @@ def build_parser() -> argparse.ArgumentParser:
         description="Watch a neural network learn, live (TensorFlow Playground's ideas in a native window).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--dataset", choices=CLASSIFICATION_2D + REGRESSION_2D, help="data set (default circle)")
+    from .engine.data import DATASETS
+
+    parser.add_argument("--dataset", type=_dataset_name, metavar="NAME",
+                        help=f"data set (default circle): {', '.join(cli_name(n) for n in DATASETS)}")
+    parser.add_argument("--data", metavar="FILE.csv",
+                        help="train on a CSV file (a header row; numeric feature columns and one label column)")
+    parser.add_argument("--label-column", metavar="NAME",
+                        help="with --data: the label column, by name or number (default: the last one)")
+    parser.add_argument("--task", choices=("classification", "regression"),
+                        help="with --data: what the labels are (default: inferred from them)")
+    parser.add_argument("--normalize", choices=("none", "minmax", "standard"),
+                        help="scale the inputs: min-max to [0, 1] or standardize (mean 0, variance 1); "
+                             "default none")
+    parser.add_argument("--function", metavar="EXPRESSION",
+                        help='a data set from an expression in x1, x2: a comparison is a classification '
+                             '("x2 > sin(2*x1)"), a number a regression target ("0.5*x1 - x2")')
+    parser.add_argument("--points", type=_points, metavar="N",
+                        help="number of points of a generated or function data set (default 500; regression 1200)")
+    parser.add_argument("--classes", type=_classes, metavar="K",
+                        help="number of classes of the blobs data set (3 to 10; default 3)")
     parser.add_argument("--layers", type=_layers, metavar="N,N,…",
                         help=f"neurons per hidden layer, e.g. 4,2 ({HIDDEN_ACCEPTS}; 0: none)")
     parser.add_argument("--activation", choices=ACTIVATIONS, help="hidden activation (default tanh)")
@@ -127,6 +184,15 @@ def config_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser):
     changes = {}
     if args.dataset:
         changes["dataset"] = args.dataset
+    known = {f.name for f in dataclasses.fields(Config)}
+    if args.function is not None and "function" in known:
+        changes["dataset"], changes["function"] = "function", args.function
+    if args.points is not None and "n_points" in known:
+        changes["n_points"] = args.points
+    if args.classes is not None:
+        changes["n_classes"] = args.classes
+    if args.normalize not in (None, "none"):
+        changes["normalization"] = args.normalize
     if args.layers is not None:
         changes["hidden"] = args.layers
     if args.activation:
@@ -164,16 +230,86 @@ def _size(text: str | None, parser) -> tuple[int, int] | None:
     return min(w, SIZE_MAX), min(h, SIZE_MAX)
 
 
+def check_data_options(args, parser) -> None:
+    """Options that only make sense together, and --classes only with blobs: one line and exit 2 otherwise."""
+    sources = [o for o, v in (("--dataset", args.dataset), ("--data", args.data), ("--function", args.function))
+               if v is not None]
+    if len(sources) > 1:
+        parser.error(f"argument {sources[1]}: not allowed with {sources[0]} (one source of data)")
+    for option, value in (("--label-column", args.label_column), ("--task", args.task)):
+        if value is not None and args.data is None:
+            parser.error(f"argument {option}: only with --data FILE.csv")
+    if args.classes is not None and (args.dataset or "circle") != "blobs":
+        parser.error("argument --classes: only with --dataset blobs (the other sets have their own classes)")
+    if args.points is not None and args.dataset is not None and args.dataset not in _two_d_names():
+        parser.error(f"argument --points: {args.dataset} has a fixed number of rows; --points is for the "
+                     "generated 2-D sets and --function")
+    if args.points is not None and args.data is not None:
+        parser.error("argument --points: not with --data (the file has its own rows)")
+
+
+def _two_d_names() -> tuple[str, ...]:
+    from .engine.data import CLASSIFICATION_2D, REGRESSION_2D
+
+    return CLASSIFICATION_2D + REGRESSION_2D
+
+
+def load_data(args, config, parser):
+    """The data set of --data or --function, read and checked now (one line and exit 2 if it is bad), or None."""
+    if args.data is not None:
+        from .engine.data import CSVFormatError, read_csv
+
+        label = args.label_column
+        if label is not None and label.strip().lstrip("-").isdigit():
+            label = int(label)
+        try:
+            return read_csv(args.data, label_column=-1 if label is None else label, task=args.task,
+                            train_fraction=(config.train_fraction if config else 0.5),
+                            seed=(config.data_seed if config else 0))
+        except (CSVFormatError, ValueError, OSError) as err:
+            why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            parser.error(f"argument --data: {shown(os.path.basename(args.data) or args.data)}: {why}")
+    if args.function is not None:
+        from .engine.data.expressions import function_dataset
+
+        try:
+            return function_dataset(args.function, n_points=args.points or 500,
+                                    noise=(config.noise if config else 0.0),
+                                    train_fraction=(config.train_fraction if config else 0.5))
+        except ValueError as err:  # ExpressionError is a ValueError
+            parser.error(f"argument --function: {err}")
+    return None
+
+
 def parse(argv: Sequence[str] | None = None):
-    """Parse and check the command line: ``(args, config, size)``; a bad value exits with status 2."""
+    """Parse and check the command line: ``(args, config, size)``; a bad value exits with status 2.
+
+    ``args.dataset_object`` is the data set of --data or --function (read and checked here), or None."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_data_options(args, parser)
+    if args.function is not None:
+        from .engine.data.expressions import parse_expression
+
+        try:
+            parse_expression(args.function)
+        except ValueError as err:  # ExpressionError is a ValueError
+            parser.error(f"argument --function: {err}")
     if args.epochs is not None and not args.screenshot:
         parser.error("argument --epochs: only with --screenshot")
     if args.screenshot is not None and not args.screenshot.strip():
         parser.error("argument --screenshot: expected a file name like out.png")
     size = _size(args.size, parser)
     config = config_from_args(args, parser)
+    args.dataset_object = load_data(args, config, parser)
+    if args.dataset_object is not None:
+        from .engine.experiment import Config
+
+        config = config or Config()
+        if "function" in {f.name for f in dataclasses.fields(Config)} and args.data is None:
+            args.dataset_object = None  # checked; the config makes it (and makes it again on Regenerate)
+        else:
+            config = config.replace(dataset=args.dataset_object.name)
     return args, config, size
 
 
@@ -181,12 +317,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, config, size = parse(argv)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return _screenshot(args.screenshot, 100 if args.epochs is None else args.epochs, config, size)
+        return _screenshot(args.screenshot, 100 if args.epochs is None else args.epochs, config, size,
+                           args.dataset_object)
     problem = no_display_problem()
     if problem:
         print(f"nn-visualizer: error: {problem}: {NO_WINDOW_ADVICE}", file=sys.stderr)
         return 1
-    return _run(config, size, use_settings=not args.fresh)
+    return _run(config, size, use_settings=not args.fresh, dataset=args.dataset_object)
 
 
 def no_display_problem(environ=None, platform: str | None = None) -> str | None:
@@ -277,11 +414,11 @@ def _fit(size: tuple[int, int], window) -> tuple[int, int]:
     return w, h
 
 
-def _run(config, size, use_settings: bool) -> int:
+def _run(config, size, use_settings: bool, dataset=None) -> int:
     app = _application()
     from .ui.main_window import MainWindow
 
-    window = MainWindow(config, use_settings=use_settings and config is None)
+    window = MainWindow(config, use_settings=use_settings and config is None, dataset=dataset)
     if size:
         window.resize(*_fit(size, window))
     window.show()
@@ -296,7 +433,27 @@ def _timeout_s() -> float:
     return value if value > 0 and value == value else SCREENSHOT_TIMEOUT_S
 
 
-def _screenshot(path: str, epochs: int, config, size) -> int:
+def summary_line(snap) -> str:
+    """The one line a --screenshot run ends with: epochs, training and test loss, and test accuracy
+    (classification) or R² (regression)."""
+    from .ui.loss_view import r_squared
+    from .ui.numbers import format_number
+
+    if snap is None:
+        return "epochs 0 · training loss – · test loss –"
+
+    def num(value: float) -> str:
+        return "–" if value != value else format_number(value, 4)
+
+    text = (f"epochs {snap.epoch:,} · training loss {num(snap.last('train_loss'))} · "
+            f"test loss {num(snap.last('test_loss'))} · ")
+    if snap.task == "regression":
+        return text + f"test R² {num(r_squared(snap))}"
+    accuracy = snap.last("test_metric")
+    return text + ("test accuracy –" if accuracy != accuracy else f"test accuracy {100.0 * accuracy:.1f} %")
+
+
+def _screenshot(path: str, epochs: int, config, size, dataset=None) -> int:
     """Train ``epochs`` epochs with the real window offscreen, draw the final state, save a PNG.
 
     Training that stops earlier (divergence, a stopping criterion) or a training thread that dies still writes the
@@ -310,7 +467,7 @@ def _screenshot(path: str, epochs: int, config, size) -> int:
     from .ui.main_window import MainWindow
 
     config = (config or Config()).replace(stop=StopCriteria(max_epochs=epochs) if epochs else StopCriteria())
-    window = MainWindow(config, use_settings=False)
+    window = MainWindow(config, use_settings=False, dataset=dataset)
     window.hyper_toolbar.set_speed(0)  # a screenshot trains as fast as possible, not at the window's demo pace
     window.resize(*(size or (1500, 900)))
     window.show()
@@ -337,6 +494,7 @@ def _screenshot(path: str, epochs: int, config, size) -> int:
         if not window.save_screenshot(path):
             print(f"nn-visualizer: error: could not write {path}", file=sys.stderr)
             state["code"] = 1
+        print(summary_line(controller.latest), flush=True)
         window.close()
         app.quit()
 
