@@ -179,6 +179,7 @@ class BoundaryView(QWidget):
         self._generation: int | None = None
         self._epoch: int | None = None
         self.value_range = (-1.0, 1.0)  # regression: the target values at the two ends of the colour scale
+        self.pending_dataset = None  # an edit drawn ahead of the snapshots (see show_points)
 
     # ------------------------------------------------------------------ settings
     def set_show_test(self, on: bool) -> None:
@@ -196,11 +197,20 @@ class BoundaryView(QWidget):
         if self._snap is not None:
             self._draw_image()
 
+    def show_points(self, dataset) -> None:
+        """Draw ``dataset``'s points now and keep drawing them instead of the snapshots' data (the data-editing
+        tool: an edit shows at once, before the training thread has it); None follows the snapshots again."""
+        self.pending_dataset = dataset
+        if dataset is not None and dataset is not self._dataset:
+            self._dataset = dataset
+            self._draw_points()
+
     # ------------------------------------------------------------------ drawing
     def update_snapshot(self, snap: Snapshot) -> None:
         self._snap = snap
-        if snap.dataset is not self._dataset:
-            self._dataset = snap.dataset
+        dataset = snap.dataset if self.pending_dataset is None else self.pending_dataset
+        if dataset is not self._dataset:
+            self._dataset = dataset
             self._draw_points()
         if snap.generation != self._generation or (snap.epoch == 0 and self._epoch != 0):
             self._last_finite = None  # a rebuild or Reset: the old run's map is no fallback for the new one

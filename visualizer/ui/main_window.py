@@ -43,6 +43,7 @@ from ..training.snapshot import Snapshot
 from .boundary_view import BoundaryView
 from .confusion_view import ConfusionView
 from .controls import DataPanel, DisplayPanel, HyperToolbar
+from .data_editor import DataEditor
 from .digits_view import DigitsView, image_side
 from .loss_view import LossView
 from .network_view import NetworkView
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         # --- views
         self.network_view = NetworkView()
         self.boundary_view = BoundaryView()
+        self.data_editor = DataEditor(self.boundary_view)  # draw, erase, undo points on the output map
         self.table_view = TableView()  # small data sets that are not a plane: every row with its output
         self.digits_view = DigitsView()  # images: test digits with their probabilities
         self.loss_view = LossView()
@@ -155,6 +157,7 @@ class MainWindow(QMainWindow):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_frame)
         self._last_frame = 0.0
+        self.setAcceptDrops(True)  # a .csv dropped on the window opens the import dialog
         self.controller.start()
 
     # ------------------------------------------------------------------ construction
@@ -192,6 +195,11 @@ class MainWindow(QMainWindow):
         self.act_quit = self._action("Quit", self.close, "Ctrl+Q", "Quit NN Visualizer")
         self.act_shortcuts = self._action("Keyboard shortcuts", self._on_shortcuts, "F1", "List the shortcuts")
         self.act_about = self._action("About NN Visualizer", self._on_about, None, "Version and credits")
+        self.act_import = self._action("Import data…", lambda: self.import_data(), "Ctrl+O",
+                                       "Train on a CSV file: choose its columns, task and normalization")
+        self.act_export = self._action("Export data…", lambda: self.export_data(), None,
+                                       "Save the current data (training and test points, labelled) as a CSV file")
+        self.addActions(self.data_editor.window_actions())  # D, Ctrl+Z, Ctrl+Shift+Z, 1…9 0
 
     def _build_toolbars(self) -> None:
         bar = QToolBar("Training", self)
@@ -242,6 +250,7 @@ class MainWindow(QMainWindow):
         for view in (self.boundary_view, self.table_view, self.digits_view):
             self.output_stack.addWidget(view)
         out_lay.addWidget(self.output_stack, 1)
+        out_lay.addWidget(self.data_editor)
         out_lay.addWidget(self.display_panel)
         self.dock_output = self._dock("Output", "output", output, right)
         self.loss_tabs = QTabWidget()
@@ -321,9 +330,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.act_import)
+        file_menu.addAction(self.act_export)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_screenshot)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
+        edit_menu = bar.addMenu("&Edit")
+        ed = self.data_editor
+        for act in (ed.act_undo, ed.act_redo, None, ed.act_draw, ed.act_erase, ed.act_clear):
+            edit_menu.addSeparator() if act is None else edit_menu.addAction(act)
         train_menu = bar.addMenu("&Training")
         for act in (self.act_play, self.act_step_epoch, self.act_step_batch, None, self.act_reset,
                     self.act_new_weights, self.act_regenerate):
@@ -363,6 +379,8 @@ class MainWindow(QMainWindow):
         nv.sigNeuronCountChangeRequested.connect(self.data_panel.change_neuron_count)
         nv.sigLayerCountChangeRequested.connect(self.data_panel.change_layer_count)
         nv.sigFeatureToggled.connect(self._on_feature_toggled)
+        self.data_editor.sigDataEdited.connect(self._on_data_edited)
+        self.data_editor.sigMessage.connect(self._on_note)
         dp = self.display_panel
         dp.sigShowTest.connect(self.boundary_view.set_show_test)
         dp.sigDiscretize.connect(self.boundary_view.set_discretize)
@@ -413,6 +431,112 @@ class MainWindow(QMainWindow):
         self._config = self.controller.config
         self.hyper_toolbar.set_config(self._config)
 
+    # ------------------------------------------------------------------ user data: drawn, imported, exported
+    def _on_data_edited(self, dataset) -> None:
+        """Points drawn, erased or cleared (or an undo): the running network trains on them from its next epoch,
+        nothing reset. With no training point left, training pauses until one is drawn."""
+        if dataset.n_train == 0:
+            self.controller.pause()
+            self.statusBar().showMessage("No training points: training paused — draw some (or Ctrl+Z).", 8000)
+            return
+        self.controller.replace_data(dataset)
+
+    def choose_import_path(self) -> str:
+        """Ask for a CSV file to import ("" if cancelled). Tests replace this (no native dialog)."""
+        from PyQt6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import data", "", "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        return path
+
+    def choose_export_path(self) -> str:
+        """Ask where to save the data as CSV ("" if cancelled). Tests replace this (no native dialog)."""
+        from PyQt6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "Export data", "data.csv", "CSV files (*.csv)")
+        return path
+
+    def import_data(self, path: str | None = None):
+        """File ▸ Import data… (and a .csv dropped on the window): open the import dialog on ``path`` (asked for
+        when None). The session changes only when the dialog is accepted with data it could read; returns the
+        dialog (None if no file was chosen)."""
+        from .import_dialog import ImportDialog
+
+        if path is None:
+            path = self.choose_import_path()
+        if not path or self._closing:
+            return None
+        old = getattr(self, "import_dialog", None)
+        if old is not None:
+            old.close()
+        dialog = ImportDialog(path, self, train_fraction=self._config.train_fraction)
+        dialog.sigImport.connect(self._apply_import)
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _apply_import(self, dataset, normalization) -> None:
+        """Train a new network on imported data (with its normalization); the old session is replaced."""
+        try:
+            config = self._config.replace(normalization=normalization)
+        except ValueError as err:
+            self.statusBar().showMessage(f"Data not imported: {err}", 8000)
+            return
+        self._config = config
+        self.controller.set_data(config, dataset)
+        self.statusBar().showMessage(
+            f"Imported {dataset.name}: {dataset.n_samples:,d} rows, {dataset.n_features} inputs, "
+            f"{dataset.task}" + (f" ({dataset.n_classes} classes)" if dataset.is_classification else ""), 8000)
+
+    def export_data(self, path: str | None = None) -> bool:
+        """File ▸ Export data…: write the current data (training rows, then test rows, labelled) as CSV."""
+        from ..engine.data import write_csv
+
+        dataset = self.data_editor.dataset
+        if dataset is None and self.controller.latest is not None:
+            dataset = self.controller.latest.dataset
+        if dataset is None:
+            self.statusBar().showMessage("No data to export yet.", 5000)
+            return False
+        if path is None:
+            path = self.choose_export_path()
+        if not path:
+            return False
+        try:
+            write_csv(dataset, path)
+        except (OSError, ValueError) as err:
+            self.statusBar().showMessage(f"Could not export the data to {path}: {err}", 10000)
+            return False
+        self.statusBar().showMessage(
+            f"Exported {dataset.n_samples:,d} points ({dataset.n_train:,d} training) to {path}", 5000)
+        return True
+
+    @staticmethod
+    def _dropped_csv(event) -> str | None:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().lower().endswith((".csv", ".tsv", ".txt")):
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event) -> None:
+        if self._dropped_csv(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        path = self._dropped_csv(event)
+        if path:
+            event.acceptProposedAction()
+            self.import_data(path)
+        else:
+            event.ignore()
+
     # ------------------------------------------------------------------ drawing
     def _on_snapshot_arrived(self, _snap: Snapshot) -> None:
         if self._timer.isActive() or self._closing:
@@ -439,6 +563,7 @@ class MainWindow(QMainWindow):
     def draw(self, snap: Snapshot) -> None:
         """Draw one snapshot in every view."""
         self._drawn_serial = snap.serial
+        self.data_editor.sync(snap.dataset)  # before the output view: an edit on its way stays drawn
         self.network_view.update_snapshot(snap)
         self.draw_output(snap)
         self.loss_view.update_snapshot(snap)
@@ -744,6 +869,8 @@ class MainWindow(QMainWindow):
         """Stop drawing and the training thread (idempotent)."""
         self._closing = True
         self._timer.stop()
+        if getattr(self, "import_dialog", None) is not None:
+            self.import_dialog.close()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
