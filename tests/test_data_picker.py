@@ -114,3 +114,44 @@ def test_digits_shows_the_digit_panel(qtbot):
             assert list(wrong[shown]) == sorted(wrong[shown], reverse=True)
     finally:
         win.shutdown()
+
+
+def test_larger_data_with_more_features_is_a_slice_said_on_the_view(qtbot, tmp_path):
+    from visualizer.engine.data import read_csv
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] + X[:, 2] > 0).astype(int)
+    path = tmp_path / "four.csv"
+    rows = "".join(",".join(f"{v:.3f}" for v in r) + f",{k}\n" for r, k in zip(X, y, strict=True))
+    path.write_text("a,b,c,d,label\n" + rows)
+    ds = read_csv(path, label_column="label", train_fraction=0.5)
+    win = MainWindow(Config(dataset=ds.name), use_settings=False, dataset=ds)
+    qtbot.addWidget(win)
+    try:
+        win.resize(1366, 768)
+        win.show()
+        qtbot.waitExposed(win)
+        snap = wait_drawn(qtbot, win, lambda s: s.dataset is ds and s.grid is not None)
+        bv = win.boundary_view
+        assert win.output_stack.currentWidget() is bv
+        assert bv.slice_axes() == (0, 1) and bv.slice_bar.isVisible()
+        note = bv.slice_note.text()
+        assert "a × b" in note and "other 2 features held at their training mean" in note
+        # the points are drawn at their values of the two features
+        px, py = bv.train_points.getData()
+        np.testing.assert_allclose(px, ds.X_train[:, 0])
+        np.testing.assert_allclose(py, ds.X_train[:, 1])
+        # choose feature c for the horizontal axis with the keyboard: a new slice, said on the view
+        bv.slice_x.setFocus()
+        qtbot.waitUntil(bv.slice_x.hasFocus, timeout=2000)
+        qtbot.keyClick(bv.slice_x, Qt.Key.Key_Down)
+        qtbot.keyClick(bv.slice_x, Qt.Key.Key_Down)
+        snap = wait_drawn(qtbot, win, lambda s: s.grid is not None and tuple(s.grid.axes) == (2, 1))
+        assert bv.slice_axes() == (2, 1) and "c × b" in bv.slice_note.text()
+        px, _ = bv.train_points.getData()
+        np.testing.assert_allclose(px, ds.X_train[:, 2])
+        x, _y, w, _h = bv._rect(snap)
+        assert x <= ds.X[:, 2].min() and x + w >= ds.X[:, 2].max()
+    finally:
+        win.shutdown()

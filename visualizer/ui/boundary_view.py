@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QSize
-from PyQt6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PyQt6.QtCore import QSize, pyqtSignal
+from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..engine.features import LABELS
 from ..training.snapshot import Snapshot
@@ -120,8 +120,27 @@ def finite_points(X, y, task: str) -> tuple[np.ndarray, np.ndarray]:
     return X[keep], y[keep]
 
 
+def slice_note(feature_names, axes: tuple[int, int]) -> str:
+    """What a slice map shows, said on the view: its two features and that the others are held."""
+    names = tuple(feature_names)
+    i, j = axes
+    others = len(names) - 2
+    if others <= 0:
+        return f"The whole input space: {names[i]} (→) × {names[j]} (↑)"
+    return (f"A slice through {names[i]} × {names[j]}: the other {others} feature{'s' if others != 1 else ''} "
+            f"held at {'their' if others != 1 else 'its'} training mean")
+
+
 class BoundaryView(QWidget):
-    """Decision boundary (classification) or fitted surface (regression) with the data points."""
+    """Decision boundary (classification) or fitted surface (regression) with the data points.
+
+    Data that is not a plane (more than two features, or two without a Playground domain) is mapped as a *slice*
+    (the snapshot's grid is a :class:`~visualizer.engine.slicing.SliceGridResult`): the two features chosen in
+    the combo boxes above the map span it, the others are held at their training mean, and the view says so;
+    the points are drawn at their values of those two features. ``sigSliceAxes(i, j)`` asks for another slice.
+    """
+
+    sigSliceAxes = pyqtSignal(int, int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -156,8 +175,32 @@ class BoundaryView(QWidget):
         self.overlay.hide()
         self.colorbar = ColorBar(colors.BACKGROUND_LUT)
         self.colorbar.hide()
+        # the slice bar: which two features span the map (hidden for a Playground plane)
+        self.slice_bar = QWidget()
+        bar = QHBoxLayout(self.slice_bar)
+        bar.setContentsMargins(2, 0, 2, 0)
+        bar.setSpacing(4)
+        self.slice_x, self.slice_y = QComboBox(), QComboBox()
+        for label, box, tip in (("→", self.slice_x, "Feature along the horizontal axis of the slice"),
+                                ("↑", self.slice_y, "Feature along the vertical axis of the slice")):
+            box.setToolTip(tip)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(6)
+            box.activated.connect(self._on_slice_choice)
+            bar.addWidget(QLabel(label))
+            bar.addWidget(box, 1)
+        self.slice_note = QLabel()
+        self.slice_note.setWordWrap(True)
+        self.slice_note.setStyleSheet("color: #333; font-size: 9pt;")
+        self.slice_bar.hide()
+        self.slice_note.hide()
+        self._axes: tuple[int, int] | None = None  # the slice drawn (None: a Playground plane)
+        self._slice_names: tuple[str, ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.slice_bar)
+        layout.addWidget(self.slice_note)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
@@ -209,8 +252,10 @@ class BoundaryView(QWidget):
     def update_snapshot(self, snap: Snapshot) -> None:
         self._snap = snap
         dataset = snap.dataset if self.pending_dataset is None else self.pending_dataset
-        if dataset is not self._dataset:
+        axes = self._slice_axes_of(snap)
+        if dataset is not self._dataset or axes != self._axes:
             self._dataset = dataset
+            self._set_slice(snap, axes)
             self._draw_points()
         if snap.generation != self._generation or (snap.epoch == 0 and self._epoch != 0):
             self._last_finite = None  # a rebuild or Reset: the old run's map is no fallback for the new one
@@ -219,8 +264,12 @@ class BoundaryView(QWidget):
         self._draw_image()
         self.overlay.setVisible(self.diverged)
         if self.diverged:
-            lo, hi = self._domain if self._domain is not None else self._extent(snap)
-            self.overlay.setPos(0.5 * (lo + hi), 0.5 * (lo + hi))
+            if self._domain is None and snap.grid is not None:
+                x, y, w, h = self._rect(snap)
+                self.overlay.setPos(x + 0.5 * w, y + 0.5 * h)
+            else:
+                lo, hi = self._domain if self._domain is not None else (-1.0, 1.0)
+                self.overlay.setPos(0.5 * (lo + hi), 0.5 * (lo + hi))
 
     def _extent(self, snap: Snapshot) -> tuple[float, float]:
         if snap.grid is None:
@@ -228,12 +277,77 @@ class BoundaryView(QWidget):
         x, _y, w, _h = self._rect(snap)
         return (x, x + w)
 
+    # ------------------------------------------------------------------ slices
+    @staticmethod
+    def _slice_axes_of(snap: Snapshot) -> tuple[int, int] | None:
+        grid = snap.grid
+        axes = getattr(grid, "axes", None)
+        if grid is None or axes is None or getattr(grid, "ys", None) is None:
+            return None
+        return int(axes[0]), int(axes[1])
+
+    def _set_slice(self, snap: Snapshot, axes: tuple[int, int] | None) -> None:
+        """Show (or hide) the slice bar and note for the snapshot's slice; frame the map on its axes."""
+        self._axes = axes
+        is_slice = axes is not None
+        self.slice_bar.setVisible(is_slice)
+        self.slice_note.setVisible(is_slice)
+        self.plot.setAspectLocked(not is_slice)
+        if not is_slice:
+            for name in ("bottom", "left"):
+                self.plot.getAxis(name).setLabel(None)
+            return
+        names = tuple(getattr(snap.grid, "feature_names", ()) or snap.feature_names)
+        if names != self._slice_names:
+            self._slice_names = names
+            for box in (self.slice_x, self.slice_y):
+                blocked = box.blockSignals(True)
+                box.clear()
+                box.addItems(list(names))
+                box.blockSignals(blocked)
+        for box, k in ((self.slice_x, axes[0]), (self.slice_y, axes[1])):
+            blocked = box.blockSignals(True)
+            box.setCurrentIndex(k)
+            box.blockSignals(blocked)
+        self.slice_note.setText(slice_note(names, axes))
+        self.plot.setLabel("bottom", names[axes[0]])
+        self.plot.setLabel("left", names[axes[1]])
+        x, y, w, h = self._rect(snap)
+        self._domain = None
+        self.plot.setRange(xRange=(x, x + w), yRange=(y, y + h), padding=0.02)
+        self.caption.setPos(x, y + h)
+
+    def _on_slice_choice(self, _index: int) -> None:
+        i, j = self.slice_x.currentIndex(), self.slice_y.currentIndex()
+        if i < 0 or j < 0:
+            return
+        if i == j:  # the same feature twice: swap the other axis to the old one
+            old = self._axes or (0, 1)
+            if self.sender() is self.slice_x:
+                j = old[0] if old[0] != i else old[1]
+            else:
+                i = old[1] if old[1] != j else old[0]
+        if (i, j) != self._axes:
+            self.sigSliceAxes.emit(i, j)
+
+    def slice_axes(self) -> tuple[int, int] | None:
+        """The feature columns of the slice drawn, or None for a Playground plane."""
+        return self._axes
+
     def _draw_points(self) -> None:
         ds = self._dataset
         if ds is not None and ds.task == "regression":
             self.value_range = regression_range(ds.y_train)
             self.colorbar.set_range(*self.value_range, "target / output")
         self.colorbar.setVisible(ds is not None and ds.task == "regression")
+        if ds is not None and self._axes is not None and max(self._axes) < ds.n_features:
+            cols = list(self._axes)  # a slice: every point at its values of the two features
+            for item, X, y in ((self.train_points, ds.X_train, ds.y_train),
+                               (self.test_points, ds.X_test, ds.y_test)):
+                X, y = finite_points(np.asarray(X)[:, cols], y, ds.task)
+                item.setData(pos=X, brush=self._point_brushes(ds, y))
+            self.test_points.setVisible(self.show_test)
+            return
         if ds is None or ds.n_features != 2:
             self.train_points.clear()
             self.test_points.clear()
@@ -326,6 +440,10 @@ class BoundaryView(QWidget):
         xs = snap.grid.xs
         half = 0.5 * (xs[1] - xs[0])
         lo, hi = xs[0] - half, xs[-1] + half
+        ys = getattr(snap.grid, "ys", None)
+        if ys is not None and len(ys) > 1:  # a slice: each axis spans its own feature's range
+            half_y = 0.5 * (ys[1] - ys[0])
+            return (lo, ys[0] - half_y, hi - lo, ys[-1] - ys[0] + 2 * half_y)
         return (lo, lo, hi - lo, hi - lo)
 
     def _set_scalar(self, values: np.ndarray) -> None:

@@ -383,6 +383,7 @@ class MainWindow(QMainWindow):
         self.data_editor.sigMessage.connect(self._on_note)
         dp = self.display_panel
         dp.sigShowTest.connect(self.boundary_view.set_show_test)
+        self.boundary_view.sigSliceAxes.connect(lambda i, j: self._on_config_edit({"slice_axes": (i, j)}))
         dp.sigDiscretize.connect(self.boundary_view.set_discretize)
         dp.sigLogScale.connect(self.loss_view.set_log_scale)
         dp.sigThumbnails.connect(nv.set_thumbnails_visible)
@@ -581,13 +582,13 @@ class MainWindow(QMainWindow):
         """Which view shows the output: ``"map"`` (a plane, or a slice through one), ``"digits"`` (square images
         with 16 or more pixels) or ``"table"`` (other data of at most MAX_ROWS rows)."""
         ds = snap.dataset
-        if ds is None or snap.grid is not None or (ds.domain is not None and ds.n_features == 2):
+        if ds is None or (ds.domain is not None and ds.n_features == 2):
             return "map"
         if ds.n_features >= 16 and image_side(ds.n_features) is not None and ds.is_classification:
             return "digits"
         if ds.n_samples <= MAX_ROWS:
             return "table"
-        return "map"
+        return "map"  # a slice through two features (the view says so), or nothing for one input
 
     def draw_output(self, snap: Snapshot) -> None:
         """Draw the output in the view that suits the data (only that one: the others are hidden)."""
