@@ -133,6 +133,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_statusbar()
         self._connect()
+        from .stepthrough_mode import install as install_stepthrough
+
+        install_stepthrough(self)  # issue 10: the step-through mode (T), its network overlay and formula panel
 
         self.data_panel.set_config(config)
         self.hyper_toolbar.set_config(config)
@@ -870,6 +873,7 @@ class MainWindow(QMainWindow):
         """Stop drawing and the training thread (idempotent)."""
         self._closing = True
         self._timer.stop()
+        self.stepthrough.shutdown()  # its animation timer and event filters
         if getattr(self, "import_dialog", None) is not None:
             self.import_dialog.close()
         app = QApplication.instance()

@@ -173,9 +173,12 @@ class StepThroughOverlay:
 
     def _on_tick(self) -> None:
         self._reveal += 1
-        if self._reveal >= self._n_columns():
+        if self._reveal >= self._n_columns() or not self.mode.active:
             self._timer.stop()
         self._draw()
+
+    def stop(self) -> None:
+        self._timer.stop()
 
     def finish_animation(self) -> None:
         """Show the whole stage at once (tests, screenshots)."""

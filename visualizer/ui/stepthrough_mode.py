@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QEvent, QObject, Qt, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QApplication, QWidget
 
@@ -100,6 +100,7 @@ class StepThroughMode(QObject):
         self.payload: dict | None = None
         self._requested: tuple | None = None  # (generation, indices, steps, reduction) last asked for
         self._applied = False  # an Update was sent: the next record starts at Forward again
+        self._batch_pending = False
         self.hovered: tuple | None = None
         self.selected: tuple | None = None
 
@@ -158,6 +159,9 @@ class StepThroughMode(QObject):
         self.active = on
         self.act_batch.setEnabled(on)
         if on:
+            app = QApplication.instance()
+            app.removeEventFilter(self)
+            app.installEventFilter(self)  # (again) the newest filter is asked first: → moves stages, not epochs
             self.controller.pause()
             ed = getattr(self.window, "data_editor", None)
             if ed is not None and getattr(ed, "act_draw", None) is not None and ed.act_draw.isChecked():
@@ -213,6 +217,7 @@ class StepThroughMode(QObject):
             return
         self.stage = 0
         self._requested = None
+        self._batch_pending = True  # its rows come with the answer: no request for the old rows meanwhile
         self.controller.request_stepthrough(snap.generation, None)
         self.sigChanged.emit()
 
@@ -286,7 +291,7 @@ class StepThroughMode(QObject):
 
     def _request(self, force: bool = False) -> None:
         snap = self.controller.latest
-        if not self.active or snap is None:
+        if not self.active or snap is None or self._batch_pending:
             return
         key = self._key(snap)
         if not force and key == self._requested:
@@ -306,6 +311,11 @@ class StepThroughMode(QObject):
             return  # for a network that is gone
         self.payload = payload
         self.indices = tuple(payload["indices"])
+        self._batch_pending = False
+        record = payload["record"]
+        if snap is not None and np.array_equal(record.params_before, np.concatenate(
+                [np.vstack([w, b[None]]).reshape(-1) for w, b in zip(snap.weights, snap.biases, strict=True)])):
+            self._requested = self._key(snap)  # these numbers belong to the network drawn now
         self._show_marker()
         if self._applied:
             self._applied = False
@@ -341,6 +351,18 @@ class StepThroughMode(QObject):
         return (hit.kind, hit.a, hit.b)
 
     # ------------------------------------------------------------------ events
+    def shutdown(self) -> None:
+        """The window closes: stop the overlay's animation and the event filters (idempotent)."""
+        self.active = False
+        self._forget_app()
+        overlay = getattr(self.window, "stepthrough_overlay", None)
+        if overlay is not None:
+            overlay.stop()
+
+    def _focus_network(self) -> None:
+        if self.active and not getattr(self.window, "_closing", False):
+            self.window.network_view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _forget_app(self, *_args) -> None:
         app = QApplication.instance()
         if app is not None:
@@ -371,6 +393,7 @@ class StepThroughMode(QObject):
                 if k is not None:
                     add = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
                     self.pick(k, add=add)
+                QTimer.singleShot(0, self._focus_network)  # → and ← keep moving the stages
                 return True
             return kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
         if obj is self._net_viewport:
