@@ -742,6 +742,13 @@ class Trainer:
             "test_metric": h.last("test_metric"),
         }
 
+    def evaluation(self, **options):
+        """Confusion matrix and recall, R² and RMSE on the test set (the training set without one), per-row outputs
+        of small sets, test probabilities of images: see :func:`visualizer.engine.evaluation.evaluate`."""
+        from .evaluation import evaluate  # (that module imports this one)
+
+        return evaluate(self, **options)
+
     # ------------------------------------------------------------------ sessions
     def state_dict(self) -> dict:
         """Everything needed to resume bit for bit: weights, optimizer, shuffle stream, epoch position, history."""

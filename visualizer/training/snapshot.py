@@ -21,6 +21,21 @@ def _dead_copy(net) -> tuple[np.ndarray, ...] | None:
     return tuple(m.copy() for m in dead)
 
 
+def _evaluation(trainer, dataset) -> dict:
+    """The fields measured by ``trainer.evaluation()`` (empty for a trainer without it)."""
+    if not hasattr(trainer, "evaluation"):
+        return {}
+    ev = trainer.evaluation(image=getattr(dataset, "image_shape", None) is not None)
+    return {
+        "confusion": ev.confusion,
+        "recall": ev.recall,
+        "r2": None if trainer.task != "regression" else ev.r2,
+        "predictions": ev.predictions,
+        "test_probabilities": ev.test_probabilities,
+        "eval_split": ev.split,
+    }
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     """The state of a training run at one instant.
@@ -69,6 +84,18 @@ class Snapshot:
     dead : tuple of ndarray of bool or None
         Per weight layer, shape (sizes[i], sizes[i + 1]): True where L1 regularization carried a weight to exactly
         0 and the link is dead (never updated again, Playground's rule). None when no link is dead.
+    confusion : ndarray (K, K) int or None
+        Classification: true × predicted counts on ``eval_split`` (the test set, or the training set without one).
+    recall : ndarray (K,) or None
+        Per-class recall from ``confusion`` (NaN for a class without examples).
+    r2 : float or None
+        Regression: R² on ``eval_split``.
+    predictions : ndarray (n, n_out) or None
+        Outputs on every row of ``dataset`` (training rows first) when it has at most 200 rows (the table view).
+    test_probabilities : ndarray (n_test, K) or None
+        Class probabilities of the test rows of an image data set (the digits panel).
+    eval_split : str
+        ``"test"`` or ``"train"``: where ``confusion``, ``recall`` and ``r2`` were measured.
     """
 
     serial: int
@@ -96,6 +123,12 @@ class Snapshot:
     config: object = None
     diverged: bool = False
     dead: tuple[np.ndarray, ...] | None = None
+    confusion: np.ndarray | None = None
+    recall: np.ndarray | None = None
+    r2: float | None = None
+    predictions: np.ndarray | None = None
+    test_probabilities: np.ndarray | None = None
+    eval_split: str = "test"
 
     @classmethod
     def of(cls, experiment, serial: int = 1, generation: int = 1, **extra) -> Snapshot:
@@ -124,6 +157,7 @@ class Snapshot:
             "config": experiment.config,
             "diverged": bool(getattr(trainer, "diverged", False)),
             "dead": _dead_copy(net),
+            **_evaluation(trainer, experiment.dataset),
         }
         fields.update(extra)
         return cls(**fields)
