@@ -9,28 +9,42 @@
 from .activations import ACTIVATIONS, DERIVATIVES, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .data import (
     CLASSIFICATION_2D,
+    DATASET_NAMES,
     DATASETS,
+    POINTS_RANGE,
     REGRESSION_2D,
     TABLES,
     CSVFormatError,
+    CSVPreview,
     Dataset,
+    Expression,
+    ExpressionError,
+    PointStore,
+    dataset_names,
+    function_dataset,
+    is_two_d,
     make_dataset,
     normalize,
+    parse_expression,
+    preview_csv,
     read_csv,
     write_csv,
 )
+from .evaluation import Evaluation, confusion_matrix, r2_score, recall_per_class, rmse
 from .experiment import PLAYGROUND_LEARNING_RATES, PLAYGROUND_REG_RATES, Config, Experiment, build
 from .features import FEATURES, feature_matrix
 from .grid import GridEvaluator, GridResult
 from .losses import LOSSES
 from .network import INITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
+from .slicing import SliceGridEvaluator, SliceGridResult, slice_grid
 from .trainer import StopCriteria, StopReason, Trainer, encode_targets, predict_classes
 
 __all__ = [
     "ACTIVATIONS",
     "CLASSIFICATION_2D",
     "DATASETS",
+    "DATASET_NAMES",
     "DERIVATIVES",
     "FEATURES",
     "HIDDEN_ACTIVATIONS",
@@ -40,25 +54,43 @@ __all__ = [
     "OUTPUT_ACTIVATIONS",
     "PLAYGROUND_LEARNING_RATES",
     "PLAYGROUND_REG_RATES",
+    "POINTS_RANGE",
     "REGRESSION_2D",
     "TABLES",
     "CSVFormatError",
+    "CSVPreview",
     "Config",
     "Dataset",
+    "Evaluation",
     "Experiment",
+    "Expression",
+    "ExpressionError",
     "GridEvaluator",
     "GridResult",
     "Network",
+    "PointStore",
+    "SliceGridEvaluator",
+    "SliceGridResult",
     "StopCriteria",
     "StopReason",
     "Trainer",
     "build",
+    "confusion_matrix",
+    "dataset_names",
     "encode_targets",
     "feature_matrix",
+    "function_dataset",
+    "is_two_d",
     "make_dataset",
     "make_optimizer",
     "normalize",
+    "parse_expression",
     "predict_classes",
+    "preview_csv",
+    "r2_score",
     "read_csv",
+    "recall_per_class",
+    "rmse",
+    "slice_grid",
     "write_csv",
 ]
