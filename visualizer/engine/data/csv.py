@@ -472,7 +472,7 @@ def _read_fast(body: bytes, delimiter: str, skip: int, n_cols: int, feature_inde
                 labels = everything[:, label_index]
     except Exception:  # any refusal of the C reader: read row by row instead
         return None
-    if X.shape[0] == 0 or X.shape[0] > max_rows or X.shape[1] != n_cols - 1 or labels.shape[0] != X.shape[0]:
+    if X.shape[0] == 0 or X.shape[0] > max_rows or X.shape[1] != len(feature_index) or labels.shape[0] != X.shape[0]:
         return None
     if not np.all(np.isfinite(X)):
         return None  # the row-by-row reader names the line
@@ -717,6 +717,13 @@ def _feature_index(feature_columns, header, n_cols: int, label_index: int, split
 
 def _split_mask(text: str, delimiter: str, n_cols: int, split_index: int, n_rows: int) -> np.ndarray:
     """True for the data rows whose split cell is ``train`` (the header row skipped), in file order."""
+    if '"' not in text:  # unquoted: plain splitting, ~10× faster than the csv module; any problem: the loop below
+        values = _split_cells(text, delimiter, n_cols, split_index)
+        if values is not None and len(values) == n_rows:
+            cells = np.array(values)
+            train = cells == "train"
+            if np.all(train | (cells == "test")):
+                return train
     rows = _rows(text, delimiter)
     next(rows, None)
     mask = np.empty(n_rows, dtype=bool)
@@ -737,6 +744,23 @@ def _split_mask(text: str, delimiter: str, n_cols: int, split_index: int, n_rows
     if k != n_rows:
         raise CSVFormatError(f"the split column has {k} values for {n_rows} data rows")
     return mask
+
+
+def _split_cells(text: str, delimiter: str, n_cols: int, split_index: int) -> list[str] | None:
+    """The split column's cells (stripped, case-folded) of an unquoted text, header skipped; None for a ragged row."""
+    out: list[str] = []
+    header = True
+    for raw in _lines(text):
+        if delimiter not in raw and not raw.strip():
+            continue  # a blank line, as _rows skips it
+        if header:
+            header = False
+            continue
+        cells = raw.split(delimiter)
+        if len(cells) != n_cols:
+            return None
+        out.append(cells[split_index].strip().casefold())
+    return out
 
 
 def _first_row(inverse: np.ndarray, unique_indices) -> int:
