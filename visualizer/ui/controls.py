@@ -8,6 +8,8 @@ the network for anything structural. ``set_config`` updates the widgets without 
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from PyQt6.QtCore import QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -22,6 +24,7 @@ from PyQt6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -33,7 +36,8 @@ from PyQt6.QtWidgets import (
 )
 
 from ..engine.activations import FORMULAS, HIDDEN_ACTIVATIONS
-from ..engine.data import CLASSIFICATION_2D, DATASETS, REGRESSION_2D, make_dataset
+from ..engine.data import CLASSIFICATION_2D, DATASETS, POINTS_RANGE, REGRESSION_2D, make_dataset
+from ..engine.data.expressions import ExpressionError, function_dataset, parse_expression
 from ..engine.experiment import PLAYGROUND_LEARNING_RATES, PLAYGROUND_REG_RATES, Config
 from ..engine.features import FEATURES, LABELS
 from ..engine.network import INITS
@@ -206,6 +210,7 @@ class DataPanel(QWidget):
         self.tables_label.setStyleSheet("color: #555;")
         form.addWidget(self.tables_label)
         form.addWidget(self.tables)
+        self._build_function_entry(form)
 
         grid = QGridLayout()
         self.classes = QSpinBox()
@@ -232,6 +237,15 @@ class DataPanel(QWidget):
         grid.addWidget(QLabel("Batch size"), 3, 0)
         grid.addWidget(self.batch, 3, 1)
         grid.addWidget(self.batch_value, 3, 2)
+        self.points = QSpinBox()
+        self.points.setRange(*POINTS_RANGE)
+        self.points.setSingleStep(100)
+        self.points.setKeyboardTracking(False)  # typed digits apply on Enter, not at every keystroke
+        self.points.setToolTip(f"How many points a generated data set or a function has "
+                               f"({POINTS_RANGE[0]}–{POINTS_RANGE[1]:,}; Playground fixes 500). Makes new data.")
+        self.points.valueChanged.connect(lambda v: self._emit(n_points=int(v)))
+        grid.addWidget(QLabel("Points"), 4, 0)
+        grid.addWidget(self.points, 4, 1, 1, 2)
         form.addLayout(grid)
         self.regenerate = QPushButton("Regenerate data")
         self.regenerate.setToolTip("Draw a new sample of the same data set (new data seed).")
@@ -276,6 +290,9 @@ class DataPanel(QWidget):
         try:
             self._config = config
             task = task or ("regression" if config.dataset in REGRESSION_2D else "classification")
+            if config.dataset == "function" and config.function:
+                with contextlib.suppress(ExpressionError):
+                    task = parse_expression(config.function).task
             self.problem.setCurrentIndex(0 if task == "classification" else 1)
             self._fill_datasets(task)
             plane = False
@@ -286,7 +303,11 @@ class DataPanel(QWidget):
             if not plane:
                 self.datasets.setCurrentRow(-1)  # a table: no thumbnail is current, so a click on one switches
             self.tables.setCurrentIndex(max(0, self.tables.findData(config.dataset)))
-            self._set_plane_controls(plane)
+            self._set_plane_controls(plane or config.dataset == "function")
+            self.points.setValue(config.n_points or (1200 if task == "regression" and config.dataset != "function"
+                                                     else 500))
+            self.function.setText(config.function or "")
+            self._show_function_error(None)
             self.classes.setValue(config.n_classes)
             self.classes.setEnabled(config.dataset == "blobs")
             self.ratio.setValue(round(config.train_fraction * 100))
@@ -360,6 +381,77 @@ class DataPanel(QWidget):
         for box in self.features.values():
             box.setEnabled(plane)
         self.noise.setEnabled(plane)
+        self.points.setEnabled(plane)
+
+    # ------------------------------------------------------------------ type a function
+    FUNCTION_EXAMPLES = ("x2 > sin(2*x1)", "x1**2 + x2**2 < 9", "abs(x1) + abs(x2) < 4", "x1 * x2 > 0",
+                         "0.5*x1 - x2", "sin(x1) * cos(x2)")
+
+    def _build_function_entry(self, form) -> None:
+        """A field for a data set defined by an expression in x1, x2 (Enter applies), with examples and the
+        parser's message under it when the expression cannot be used."""
+        label = QLabel("Or type a function of x1, x2")
+        label.setStyleSheet("color: #555;")
+        form.addWidget(label)
+        row = QHBoxLayout()
+        self.function = QLineEdit()
+        self.function.setPlaceholderText("e.g. x2 > sin(2*x1)")
+        self._function_tip = (
+            "A data set from a formula, sampled over the plane with the chosen points and noise. A comparison "
+            "(x2 > sin(2*x1), x1**2 + x2**2 < 9) makes two classes (true / false); a number (0.5*x1 - x2) a "
+            "regression target. Numbers, x1, x2, + - * / **, comparisons, and/or/not, abs sin cos tan tanh exp log "
+            "sqrt sign min max, pi, e. Press Enter to apply.")
+        self.function.setToolTip(self._function_tip)
+        self.function.setProperty("rejected", False)
+        self.function.editingFinished.connect(self._on_function)
+        row.addWidget(self.function, 1)
+        examples = QToolButton()
+        examples.setText("Examples")
+        examples.setToolTip("Example functions: choose one to use it")
+        examples.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(examples)
+        for text in self.FUNCTION_EXAMPLES:
+            menu.addAction(text, lambda t=text: self.apply_function(t))
+        examples.setMenu(menu)
+        self.function_examples = examples
+        row.addWidget(examples)
+        form.addLayout(row)
+        self.function_error = QLabel()
+        self.function_error.setWordWrap(True)
+        self.function_error.setStyleSheet("color: #c62828;")
+        self.function_error.hide()
+        form.addWidget(self.function_error)
+
+    def apply_function(self, text: str) -> None:
+        """Put ``text`` in the function field and apply it (an example chosen)."""
+        self.function.setText(text)
+        self._on_function()
+
+    def _show_function_error(self, message: str | None) -> None:
+        mark_rejected(self.function, message, self._function_tip)
+        self.function_error.setText(message or "")
+        self.function_error.setVisible(message is not None)
+
+    def _on_function(self) -> None:
+        """Enter in the function field: check the expression (and that it makes a usable data set) here, so a
+        bad one changes nothing but shows why; a good one becomes the data set."""
+        if self._updating:
+            return
+        text = self.function.text().strip()
+        config = self._config
+        if not text or (config.dataset == "function" and text == config.function):
+            self._show_function_error(None)
+            return
+        try:
+            function_dataset(parse_expression(text), n_points=config.n_points or 500, noise=config.noise,
+                             seed=config.data_seed, train_fraction=config.train_fraction)
+        except ValueError as err:  # ExpressionError is one: the parser's message, with the character
+            message = f"Function not used: {err}"
+            self._show_function_error(message)
+            self.sigRejected.emit(message)
+            return
+        self._show_function_error(None)
+        self._emit(dataset="function", function=text)
 
     def _on_features(self) -> None:
         if self._updating:
