@@ -221,6 +221,13 @@ class TrainingController(QObject):
         self._dataset = dataset
         self._worker.submit("data", config, dataset)
 
+    def load(self, config: Config, dataset, params=None) -> None:
+        """Rebuild with ``config`` on ``dataset`` (None: generated from the config) and start from the flat
+        parameters ``params`` (a lesson's own starting weights; None: the seed's)."""
+        self._config = config
+        self._dataset = dataset
+        self._worker.submit("load", config, dataset, None if params is None else params.copy())
+
     def replace_data(self, dataset) -> None:
         """Train the running network on ``dataset`` from its next epoch on (points drawn, erased or moved), keeping
         weights, optimizer, epoch, history and the generation (so pending weight edits stay valid). Data that do not

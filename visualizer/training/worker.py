@@ -170,6 +170,7 @@ class TrainingWorker(QObject):
         """Queue a command for the loop: ``step_epoch``, ``step_batch``, ``reset``, ``config``, ``data``,
         ``replace_data`` (dataset: same network, optimizer and generation; from the next epoch on),
         ``edit_weight`` (generation, layer, i, j, value), ``edit_bias`` (generation, layer, j, value), ``speed``,
+        ``load`` (config, dataset, flat parameters or None: rebuild, then start from those weights — a lesson),
         ``stepthrough`` (generation, indices or None for the next mini-batch: the step-through records of one step
         on those training rows, computed on a copy and sent by :attr:`sigStepThrough`), ``apply_step`` (generation,
         indices: exactly one training step on those rows, :meth:`Trainer.step_on`).
@@ -326,7 +327,7 @@ class TrainingWorker(QObject):
             except DroppedCommandError as note:
                 self.sigNote.emit(str(note))
             except ValueError as err:
-                if command in ("config", "data"):  # the engine rejected a setting: the old network runs on
+                if command in ("config", "data", "load"):  # the engine rejected a setting: the old network runs on
                     self.sigError.emit(str(err))
                 else:
                     self._crashed(err, f"the {command!r} command")
@@ -389,6 +390,9 @@ class TrainingWorker(QObject):
             biases = exp.network.biases
             b = biases[_index(layer, len(biases), "layer")]
             b[_index(j, b.shape[0], "neuron")] = _finite(value)
+        elif command == "load":
+            config, dataset, params = args
+            self._load(config, dataset, params)
         elif command == "stepthrough":
             generation, indices = args
             self._check_generation(generation)
@@ -434,6 +438,20 @@ class TrainingWorker(QObject):
         else:
             new_data = changed & DATA_FIELDS
             self._rebuild(config, None if new_data else self._dataset)
+
+    def _load(self, config: Config, dataset, params) -> None:
+        """Rebuild with ``config`` and ``dataset``, then start from the parameters ``params`` (a lesson's own
+        starting weights: the tutorials' numpy seed, a McCulloch-Pitts unit). Parameters that do not fit the new
+        network leave its seeded ones, with a note."""
+        self._rebuild(config, dataset)
+        if params is None:
+            return
+        net = self._exp.network
+        p = np.asarray(params, dtype=np.float64)
+        if p.shape != net.params.shape or not np.all(np.isfinite(p)):
+            raise DroppedCommandError("Starting weights ignored: they do not fit the network")
+        net.params[:] = p
+        net.revive()
 
     def _rebuild(self, config: Config, dataset) -> None:
         """Build a new experiment; on failure (ValueError) the running one stays as it was."""

@@ -136,6 +136,9 @@ class MainWindow(QMainWindow):
         from .stepthrough_mode import install as install_stepthrough
 
         install_stepthrough(self)  # issue 10: the step-through mode (T), its network overlay and formula panel
+        from .lessons_menu import install as install_lessons
+
+        install_lessons(self)  # issue 10: the Lessons menu and the lesson panel
 
         self.data_panel.set_config(config)
         self.hyper_toolbar.set_config(config)
@@ -874,6 +877,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self._timer.stop()
         self.stepthrough.shutdown()  # its animation timer and event filters
+        self.lessons.shutdown()
         if getattr(self, "import_dialog", None) is not None:
             self.import_dialog.close()
         app = QApplication.instance()

@@ -24,7 +24,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QEvent, QObject, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QApplication, QWidget
+from PyQt6.QtWidgets import QApplication, QStyle, QWidget
 
 STAGES = ("Forward", "Loss", "Backward", "Update")
 """The stages of one training step, in order."""
@@ -106,6 +106,7 @@ class StepThroughMode(QObject):
 
         self.act_mode = QAction("Step through", window)
         self.act_mode.setCheckable(True)
+        self.act_mode.setIcon(window.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView))
         self.act_mode.setShortcut(QKeySequence("T"))
         self.act_mode.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.act_mode.setToolTip("Step through one training step: forward, loss, backward, update (T)")
