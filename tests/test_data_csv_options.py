@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 
@@ -151,3 +152,22 @@ def _limited(rows, limit=200):
         if k > limit:
             raise AssertionError("a row-by-row pass over the whole file")
         yield row
+
+
+cell = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["", "x", "train", "test", "1e308", "-1e308", "label", "split", "a b"]),
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    st.lists(st.lists(cell, min_size=3, max_size=3), min_size=1, max_size=8),
+    st.lists(st.one_of(st.integers(-4, 4), st.sampled_from(["a", "b", "split", "label", "zz"])), max_size=3),
+    st.sampled_from([None, "minmax", "standard"]),
+    st.booleans(),
+)
+def test_options_raise_only_csv_format_errors(rows, columns, normalization, use_columns):
+    text = "a,split,label\n" + "\n".join(",".join(r) for r in rows) + "\n"
+    with contextlib.suppress(CSVFormatError):
+        read_csv(io.StringIO(text), feature_columns=columns if use_columns else None, normalization=normalization)

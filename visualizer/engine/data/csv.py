@@ -657,8 +657,12 @@ def _finish(
             order = np.random.default_rng(seed).permutation(n)
             X, y = X[order], y[order]
     if normalization is not None:
-        _, stats = normalize(X[:n_train], normalization)
-        X, _ = normalize(X, stats=stats)
+        with np.errstate(all="ignore"):
+            _, stats = normalize(X[:n_train], normalization)
+            ok = all(np.all(np.isfinite(a)) for a in stats) and np.all(stats[1] != 0)
+            X = (X - stats[0]) / stats[1] if ok else X
+        if not (ok and np.all(np.isfinite(X))):
+            raise CSVFormatError(f"the values are too large to {normalization}-normalize (their range overflows)")
     return Dataset(
         name=ds_name,
         X=X,
