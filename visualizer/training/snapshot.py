@@ -84,6 +84,11 @@ class Snapshot:
     dead : tuple of ndarray of bool or None
         Per weight layer, shape (sizes[i], sizes[i + 1]): True where L1 regularization carried a weight to exactly
         0 and the link is dead (never updated again, Playground's rule). None when no link is dead.
+    grad_history : tuple of ndarray or None
+        ``(epochs (k,), norms (k, n_weight_layers))``: the size of each weight layer's gradient over time
+        (:attr:`Trainer.grad_history`, copies).
+    gradients : tuple of ndarray or None
+        Each weight layer's gradient of the last step, weights and bias, flat copies (histograms).
     confusion : ndarray (K, K) int or None
         Classification: true × predicted counts on ``eval_split`` (the test set, or the training set without one).
     recall : ndarray (K,) or None
@@ -123,6 +128,8 @@ class Snapshot:
     config: object = None
     diverged: bool = False
     dead: tuple[np.ndarray, ...] | None = None
+    grad_history: tuple[np.ndarray, np.ndarray] | None = None
+    gradients: tuple[np.ndarray, ...] | None = None
     confusion: np.ndarray | None = None
     recall: np.ndarray | None = None
     r2: float | None = None
@@ -157,6 +164,8 @@ class Snapshot:
             "config": experiment.config,
             "diverged": bool(getattr(trainer, "diverged", False)),
             "dead": _dead_copy(net),
+            "grad_history": trainer.grad_history.view() if hasattr(trainer, "grad_history") else None,
+            "gradients": tuple(g.ravel().copy() for g in net._grad_blocks) if hasattr(net, "_grad_blocks") else None,
             **_evaluation(trainer, experiment.dataset),
         }
         fields.update(extra)

@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
         from .lessons_menu import install as install_lessons
 
         install_lessons(self)  # issue 10: the Lessons menu and the lesson panel
+        from .hidden_views import install as install_hidden_views
+
+        install_hidden_views(self)  # issue 10: transformed space, gradients, histograms, neuron lines and marks
 
         self.data_panel.set_config(config)
         self.hyper_toolbar.set_config(config)
@@ -878,6 +881,7 @@ class MainWindow(QMainWindow):
         self._timer.stop()
         self.stepthrough.shutdown()  # its animation timer and event filters
         self.lessons.shutdown()
+        self.hidden_views.shutdown()
         if getattr(self, "import_dialog", None) is not None:
             self.import_dialog.close()
         app = QApplication.instance()
