@@ -28,6 +28,8 @@ NETS = {
     "softmax": dict(activation="tanh", output="softmax", loss="crossentropy"),
     "leaky_linear": dict(activation=["leaky_relu", "linear"], output="linear", loss="squared"),
     "mixed_softmax_squared": dict(activation=["relu", "sigmoid"], output="softmax", loss="squared"),
+    "sigmoid_crossentropy": dict(activation="leaky_relu", output="sigmoid", loss="crossentropy"),
+    "softmax_binary_crossentropy": dict(activation="sigmoid", output="softmax", loss="binary_crossentropy"),
 }
 
 
@@ -103,6 +105,9 @@ def test_recorded_values_are_the_networks(kind, reduction):
     zs = net.pre_activations(X)
     np.testing.assert_array_equal(rec.inputs, X)
     np.testing.assert_array_equal(rec.target, T)
+    for layer in range(rec.n_layers):
+        np.testing.assert_array_equal(rec.net_mean(layer), rec.net[layer].mean(axis=0))
+        np.testing.assert_array_equal(rec.out_mean(layer), rec.out[layer].mean(axis=0))
     for layer in range(rec.n_layers):
         np.testing.assert_allclose(rec.out[layer], acts[layer + 1], rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(rec.net[layer], zs[layer], rtol=1e-12, atol=1e-12)
@@ -274,3 +279,26 @@ def test_tutorial_004_form_for_sigmoid_and_squared_error():
     assert tutorial_formula(record_step(make_trainer("tanh"), [0]), 0, 0) == ""
     # hidden sigmoid units: Err_j = O_j(1 − O_j)·Σ Err_k·w_jk
     assert "Σₖ Err_k·w_jk" in tutorial_formula(record_step(make_trainer("sigmoid"), [0]), 0, 1)
+
+
+def test_next_batch_indices_predicts_every_step_across_epochs_and_batch_size_changes():
+    live = make_trainer("tanh", "momentum", batch_size=7)  # 40 rows: batches 7·5 + 5
+    twin = make_trainer("tanh", "momentum", batch_size=7)
+    seen = []
+    for step in range(40):
+        if step == 9:
+            live.batch_size = twin.batch_size = 3  # mid-epoch change: the rest is laid out again
+        if step == 25:
+            live.batch_size = twin.batch_size = 40  # full batch
+        rows = twin.next_batch_indices()
+        seen.append(len(rows))
+        live.step_on(rows)
+        twin.step_batch()
+        np.testing.assert_array_equal(live.net.params, twin.net.params)
+    assert 5 in seen and 3 in seen and 40 in seen
+
+
+def test_fmt_is_the_formulas_number_format():
+    from visualizer.engine.stepthrough import fmt
+
+    assert fmt(-0.3) == "−0.3" and fmt(0.54) == "0.54" and fmt(1.23456e-7) == "1.235·10^−7" and fmt(0.0) == "0"

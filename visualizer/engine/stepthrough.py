@@ -39,6 +39,7 @@ __all__ = [
     "StepRecord",
     "apply_step",
     "delta_formula",
+    "fmt",
     "formula",
     "forward_formula",
     "gradient_formula",
@@ -158,6 +159,14 @@ class StepRecord:
     def out_of(self, layer: int) -> np.ndarray:
         """Activations of the units of layer ``layer`` (0 = inputs), (n, sizes[layer])."""
         return self.inputs if layer == 0 else self.out[layer - 1]
+
+    def net_mean(self, layer: int) -> np.ndarray:
+        """Weighted sums of weight layer ``layer``'s outputs averaged over the batch, (units,)."""
+        return self.net[layer].mean(axis=0)
+
+    def out_mean(self, layer: int) -> np.ndarray:
+        """Activations of weight layer ``layer``'s outputs averaged over the batch, (units,)."""
+        return self.out[layer].mean(axis=0)
 
     def reduce(self, per_sample: np.ndarray) -> np.ndarray:
         """Mean or sum over the samples (axis 0), per the record's reduction (display values)."""
@@ -309,6 +318,10 @@ def _f(x: float, digits: int = 4) -> str:
         mant, exp = text.split("e")
         text = f"{mant}·10^{int(exp)}"
     return text.replace("-", "−")
+
+
+fmt = _f
+"""Public name of the formulas' number format (4 significant digits, a real minus sign), for labels beside them."""
 
 
 def _p(x: float) -> str:
