@@ -291,3 +291,17 @@ def test_a_stale_step_is_dropped_by_the_worker(qtbot, windows):
         win.controller.request_stepthrough(gen, ())
     assert win.controller.is_alive()
     assert win.controller.latest.steps == 0
+
+
+def test_a_row_of_the_data_table_picks_it(qtbot, windows):
+    win = windows(Config(hidden=(2,)))
+    gen = win.controller.latest.generation
+    win.lessons.open_lesson("tutorial_003")
+    qtbot.waitUntil(lambda: win.controller.latest.generation > gen and win.output_stack.currentWidget()
+                    is win.table_view, timeout=TIMEOUT)
+    enter(qtbot, win)
+    table = win.table_view.table
+    rect = table.visualItemRect(table.item(2, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    wait_record(qtbot, win, (2,))
+    assert np.array_equal(win.stepthrough.record.inputs[0], win.controller.latest.dataset.X[2])

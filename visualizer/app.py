@@ -174,7 +174,43 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"window size, e.g. 1500x900 (at least {SIZE_MIN[0]}x{SIZE_MIN[1]}; "
                              "a larger size than the screen's is reduced to fit it)")
     parser.add_argument("--fresh", action="store_true", help="ignore and do not save remembered settings")
+    parser.add_argument("--lesson", type=_lesson, metavar="NAME[:VARIANT]",
+                        help="open a lesson (its data, network and text); 'list' prints the lessons and exits; "
+                             "with --screenshot it trains the lesson's own epochs unless --epochs says otherwise")
+    parser.add_argument("--step-through", choices=STEPTHROUGH_STAGES, metavar="STAGE",
+                        help="with --screenshot: after training, open the step-through mode on the first training "
+                             f"sample at this stage ({', '.join(STEPTHROUGH_STAGES)})")
     return parser
+
+
+STEPTHROUGH_STAGES = ("forward", "loss", "backward", "update")
+
+
+def _lesson(text: str):
+    """``NAME`` or ``NAME:VARIANT`` of a lesson (or ``list``): ``(name, variant or None)``."""
+    from .engine import lessons
+
+    text = text.strip()
+    if text == "list":
+        return ("list", None)
+    name, _, variant = text.partition(":")
+    try:
+        lessons.resolve(name, variant or None)
+    except KeyError as err:
+        raise argparse.ArgumentTypeError(str(err.args[0]) + " (--lesson list prints them)") from None
+    return (name, variant or None)
+
+
+def lesson_list() -> str:
+    """The lessons with their variants, one per line (``--lesson list``)."""
+    from .engine import lessons
+
+    lines = []
+    for name in lessons.lesson_names():
+        lesson = lessons.get_lesson(name)
+        variants = ", ".join(f"{name}:{v.name}" for v in lesson.variants)
+        lines.append(f"{name:22s} {lesson.title}" + (f"  [{variants}]" if variants else ""))
+    return "\n".join(lines)
 
 
 def config_from_args(args: argparse.Namespace, parser: argparse.ArgumentParser):
@@ -297,6 +333,8 @@ def parse(argv: Sequence[str] | None = None):
             parser.error(f"argument --function: {err}")
     if args.epochs is not None and not args.screenshot:
         parser.error("argument --epochs: only with --screenshot")
+    if args.step_through is not None and not args.screenshot:
+        parser.error("argument --step-through: only with --screenshot")
     if args.screenshot is not None and not args.screenshot.strip():
         parser.error("argument --screenshot: expected a file name like out.png")
     size = _size(args.size, parser)
@@ -315,15 +353,28 @@ def parse(argv: Sequence[str] | None = None):
 
 def main(argv: Sequence[str] | None = None) -> int:
     args, config, size = parse(argv)
+    lesson = args.lesson
+    if lesson is not None and lesson[0] == "list":
+        print(lesson_list())
+        return 0
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return _screenshot(args.screenshot, 100 if args.epochs is None else args.epochs, config, size,
-                           args.dataset_object)
+        epochs = args.epochs
+        if epochs is None:
+            epochs = _lesson_epochs(lesson) if lesson is not None else 100
+        return _screenshot(args.screenshot, epochs, config, size, args.dataset_object, lesson=lesson,
+                           stage=args.step_through)
     problem = no_display_problem()
     if problem:
         print(f"nn-visualizer: error: {problem}: {NO_WINDOW_ADVICE}", file=sys.stderr)
         return 1
-    return _run(config, size, use_settings=not args.fresh, dataset=args.dataset_object)
+    return _run(config, size, use_settings=not args.fresh, dataset=args.dataset_object, lesson=lesson)
+
+
+def _lesson_epochs(lesson) -> int:
+    from .engine import lessons
+
+    return int(lessons.resolve(*lesson).training.epochs)
 
 
 def no_display_problem(environ=None, platform: str | None = None) -> str | None:
@@ -414,11 +465,13 @@ def _fit(size: tuple[int, int], window) -> tuple[int, int]:
     return w, h
 
 
-def _run(config, size, use_settings: bool, dataset=None) -> int:
+def _run(config, size, use_settings: bool, dataset=None, lesson=None) -> int:
     app = _application()
     from .ui.main_window import MainWindow
 
-    window = MainWindow(config, use_settings=use_settings and config is None, dataset=dataset)
+    window = MainWindow(config, use_settings=use_settings and config is None and lesson is None, dataset=dataset)
+    if lesson is not None:
+        window.lessons.open_lesson(*lesson)
     if size:
         window.resize(*_fit(size, window))
     window.show()
@@ -453,7 +506,7 @@ def summary_line(snap) -> str:
     return text + ("test accuracy –" if accuracy != accuracy else f"test accuracy {100.0 * accuracy:.1f} %")
 
 
-def _screenshot(path: str, epochs: int, config, size, dataset=None) -> int:
+def _screenshot(path: str, epochs: int, config, size, dataset=None, lesson=None, stage=None) -> int:
     """Train ``epochs`` epochs with the real window offscreen, draw the final state, save a PNG.
 
     Training that stops earlier (divergence, a stopping criterion) or a training thread that dies still writes the
@@ -472,6 +525,12 @@ def _screenshot(path: str, epochs: int, config, size, dataset=None) -> int:
     window.resize(*(size or (1500, 900)))
     window.show()
     controller = window.controller
+    if lesson is not None:  # its data, network and weights replace the window's (its own epochs, unless given)
+        window.lessons.open_lesson(*lesson, epochs=epochs)
+
+    def ready(snap) -> bool:
+        """The snapshot is of the network asked for (a lesson's, once its load is done)."""
+        return snap is not None and (lesson is None or snap.config == window.config)
     state = {"code": 1, "done": False, "stopped": None, "serial": 0, "error": None}
     timeout = _timeout_s()
 
@@ -527,7 +586,7 @@ def _screenshot(path: str, epochs: int, config, size, dataset=None) -> int:
         epoch = snap.epoch if snap is not None else 0
         if state["stopped"] is not None and snap is not None and snap.serial > state["serial"] and not snap.running:
             if epoch >= epochs:
-                finish(0)
+                step_through_then(finish)
             else:
                 finish(0, f"training stopped at epoch {epoch:,} of {epochs:,}: {state['stopped']}; "
                           f"wrote the state it stopped in to {path}")
@@ -546,11 +605,35 @@ def _screenshot(path: str, epochs: int, config, size, dataset=None) -> int:
             QTimer.singleShot(20, wait_first)
 
     def wait_first() -> None:
-        if controller.latest is not None or not controller.is_alive():
-            finish(0 if controller.latest is not None else 1,
-                   None if controller.latest is not None else "error: the network was not drawn")
+        if ready(controller.latest):
+            step_through_then(finish)
+        elif not controller.is_alive():
+            finish(1, "error: the network was not drawn")
         else:
             QTimer.singleShot(20, wait_first)
+
+    def step_through_then(done) -> None:
+        """With --step-through: open the mode on the first training sample at ``stage``, then ``done(0)``."""
+        if stage is None:
+            done(0)
+            return
+        from .ui.stepthrough_mode import STAGES
+
+        mode = window.stepthrough
+        if not mode.active:
+            mode.enter()
+        if mode.record is None:
+            if controller.is_alive():
+                QTimer.singleShot(20, lambda: step_through_then(done))
+            else:
+                done(1, "error: the training thread ended before the step-through was computed")
+            return
+        mode.set_stage([s.lower() for s in STAGES].index(stage))
+        record = mode.record
+        if stage in ("forward", "backward") and len(record.sizes) > 2:
+            mode.set_selected(("node", 1, 0))  # a hidden neuron: f′(net)·Σ w·δ has numbers to show
+        window.stepthrough_overlay.finish_animation()
+        done(0)
 
     QTimer.singleShot(0, start)
     safety = QTimer()

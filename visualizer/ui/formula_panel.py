@@ -96,6 +96,9 @@ def formula_text(record, stage: str, focus) -> str:
         parts.append(stepthrough.loss_formula(record, None if record.n > 1 else 0))
     elif stage == "Backward":
         parts.append(stepthrough.delta_formula(record, layer, unit, sample))
+        if record.bias:
+            parts.append(stepthrough.gradient_formula(record, layer, None, unit, sample))
+        parts.append("each synapse into this neuron: ∂L/∂w = δ·out of its source (hover one for its numbers)")
         parts.append(stepthrough.tutorial_formula(record, layer, unit, None, sample))
     else:
         parts.append(stepthrough.update_formula(record, layer, None, unit))

@@ -331,8 +331,9 @@ class StepThroughOverlay:
 
     def _node_numbers(self, lay, num, stage: str, col: int, unit: int) -> None:
         node = lay.starts[col] + unit
-        x = float(lay.node_x[node] + lay.s / 2)
-        y = float(lay.node_y[node] + lay.s + 1)
+        # right of the neuron, centred on it: the column's next neuron stays visible
+        x = float(lay.node_x[node] + lay.s + 2)
+        y = float(lay.node_y[node] + lay.s / 2)
         k = self.sample
         last = len(num.sizes) - 1
         values: dict[str, float] = {}
@@ -363,10 +364,10 @@ class StepThroughOverlay:
             values = {"old": old, "new": new}
             html = f"b {_f(old)} → {_f(new)}"
             self.shown[("bias", col, unit)] = values
-            self._label(html, x, y)
+            self._label(html, x, y, (0.0, 0.5))
             return
         self.shown[("node", col, unit)] = values
-        self._label(html, x, y)
+        self._label(html, x, y, (0.0, 0.5))
 
     def _update_numbers(self, lay, num, focus) -> None:
         n_syn = int(lay.syn_starts[-1])

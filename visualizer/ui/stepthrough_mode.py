@@ -124,6 +124,9 @@ class StepThroughMode(QObject):
         self.marker.setZValue(15)
         window.boundary_view.plot.addItem(self.marker)
         self.marker.hide()
+        table = getattr(getattr(window, "table_view", None), "table", None)
+        if table is not None:  # data that is not a plane: a click on a training row picks it (rows: training first)
+            table.cellClicked.connect(self._on_table_row)
         self.controller.sigStepThrough.connect(self._on_record)
         self.controller.sigSnapshot.connect(self._on_snapshot)
         self.controller.sigRunningChanged.connect(self._on_running_changed)
@@ -233,6 +236,12 @@ class StepThroughMode(QObject):
         idx = [i for i in self.indices if 0 <= i < len(X)]
         self.marker.setData(pos=X[idx] if idx else np.empty((0, 2)))
         self.marker.show()
+
+    def _on_table_row(self, row: int, _column: int) -> None:
+        if self.active and 0 <= row < self._n_train():
+            add = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self.pick(row, add=add)
+            QTimer.singleShot(0, self._focus_network)
 
     def nearest_training_point(self, x: float, y: float) -> int | None:
         """Index of the training point nearest to ``(x, y)`` on the output map (None without 2-D data)."""
