@@ -527,15 +527,17 @@ def update_formula(rec: StepRecord, layer: int, i: int | None, j: int) -> str:
     g_text = "∂L/∂w" if i is None or not rec.l2 else "(∂L/∂w + l2·w)"
     if i is None:
         g_text = "∂L/∂b"
+    l1 = i is not None and bool(rec.l1)
     if rec.optimizer == "sgd":
-        lines.append(f"{name} ← {name} − η·{g_text} = {_f(old)} − {_f(eta)}·{_p(g)}")
         step_end = old - eta * g
+        result = _f(step_end if l1 else new)
+        lines.append(f"{name} ← {name} − η·{g_text} = {_f(old)} − {_f(eta)}·{_p(g)} = {result}")
     elif rec.optimizer == "momentum":
         v0, v1 = rec.optimizer_state("velocity", layer, i, j)
         beta = rec.optimizer_before.get("beta", 0.9)
         lines.append(f"v ← β·v − η·{g_text} = {_f(beta)}·{_p(v0)} − {_f(eta)}·{_p(g)} = {_f(v1)}")
-        lines.append(f"{name} ← {name} + v = {_f(old)} + {_p(v1)}")
         step_end = old + v1
+        lines.append(f"{name} ← {name} + v = {_f(old)} + {_p(v1)} = {_f(step_end if l1 else new)}")
     else:
         m0, m1 = rec.optimizer_state("m", layer, i, j)
         v0, v1 = rec.optimizer_state("v", layer, i, j)
@@ -544,15 +546,15 @@ def update_formula(rec: StepRecord, layer: int, i: int | None, j: int) -> str:
         lines.append(f"m ← β₁·m + (1 − β₁)·g = {_f(b1)}·{_p(m0)} + {_f(1 - b1)}·{_p(g)} = {_f(m1)}")
         lines.append(f"v ← β₂·v + (1 − β₂)·g² = {_f(b2)}·{_p(v0)} + {_f(1 - b2)}·{_p(g)}² = {_f(v1)}")
         lr_t = eta * math.sqrt(1 - b2**t) / (1 - b1**t)
+        step_end = old - lr_t * m1 / (math.sqrt(v1) + eps)
         lines.append(
             f"{name} ← {name} − η·√(1 − β₂ᵗ)/(1 − β₁ᵗ)·m/(√v + ε) = "
-            f"{_f(old)} − {_f(lr_t)}·{_p(m1)}/(√{_f(v1)} + {_f(eps)})   (t = {t})"
+            f"{_f(old)} − {_f(lr_t)}·{_p(m1)}/(√{_f(v1)} + {_f(eps)}) = {_f(step_end if l1 else new)}   (t = {t})"
         )
-        step_end = old - lr_t * m1 / (math.sqrt(v1) + eps)
-    if i is not None and rec.l1:
+    if l1:
         lines.append(
             f"L1 shrink: {name} ← {name} − η·l1·sign({name}_before) = "
-            f"{_f(step_end)} − {_f(eta)}·{_f(rec.l1)}·{_f(np.sign(old))}"
+            f"{_f(step_end)} − {_f(eta)}·{_f(rec.l1)}·{_p(np.sign(old))} = {_f(new)}"
             + ("  → crosses 0: the link dies (0)" if rec.dead_after[layer][i, j] else "")
         )
     lines.append(f"{name}: {_f(old, 6)} → {_f(new, 6)}")
