@@ -16,9 +16,19 @@ from visualizer.engine.lessons import (
     lesson_names,
     resolve,
 )
-from visualizer.engine.mcculloch_pitts import threshold_unit, truth_table
+from visualizer.engine.mcculloch_pitts import threshold_line, threshold_unit, truth_table
 
 ALL = [(name, None) for name in LESSONS] + [(name, v.name) for name in LESSONS for v in LESSONS[name].variants]
+
+
+def test_reduction_survives_a_session():
+    exp = build_lesson("tutorial_003")
+    state = exp.trainer.state_dict()
+    assert state["batch_reduction"] == "sum"
+    other = build_lesson("tutorial_003")
+    other.trainer.batch_reduction = "mean"
+    other.trainer.load_state_dict(state)
+    assert other.trainer.batch_reduction == "sum"
 
 
 def test_names_and_lookup():
@@ -185,3 +195,15 @@ def test_mcculloch_pitts_lesson_network_is_the_gate(gate):
     np.testing.assert_array_equal((out >= 0).astype(int), expected)
     params = initial_params(exp, lesson)
     np.testing.assert_array_equal(params, exp.network.params)
+
+
+def test_threshold_line_follows_weights_and_threshold():
+    assert threshold_line([1, 1], 1.5, (0, 2)) == ((0.0, 1.5), (1.5, 0.0))
+    seg = threshold_line([1, 1], 0.5)  # OR: x1 + x2 = 0.5
+    for x, y in seg:
+        assert x + y == pytest.approx(0.5)
+    assert sorted(threshold_line([1, 0], 0.5)) == [(0.5, -0.25), (0.5, 1.25)]  # x1 = 0.5, vertical
+    assert threshold_line([1, 1], 10.0) is None  # beyond the square: nothing drawn
+    assert threshold_line([0, 0], 0.5) is None
+    with pytest.raises(ValueError):
+        threshold_line([1], 0.5)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["TruthTable", "threshold_unit", "truth_table"]
+__all__ = ["TruthTable", "threshold_line", "threshold_unit", "truth_table"]
 
 
 def threshold_unit(X, weights, threshold: float) -> np.ndarray:
@@ -72,3 +72,21 @@ def truth_table(weights, threshold: float, X=None) -> TruthTable:
     X = np.atleast_2d(np.asarray(X, dtype=np.float64))
     out = threshold_unit(X, w, threshold)
     return TruthTable(X, X @ w, out)
+
+
+def threshold_line(weights, threshold: float, domain: tuple[float, float] = (-0.25, 1.25)):
+    """The line ``w₁·x₁ + w₂·x₂ = θ`` of a two-input unit as a segment ``((x, y), (x, y))`` clipped to the
+    square ``domain × domain`` (the input square with a margin), or None if it misses the square or both
+    weights are 0. The unit fires on the side the weight vector points to (and on the line itself).
+
+    >>> threshold_line([1, 1], 1.5, (0, 2))  # AND: x₁ + x₂ = 1.5
+    ((0.0, 1.5), (1.5, 0.0))
+    """
+    from .hidden import _clip_line
+
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (2,):
+        raise ValueError(f"a threshold line needs exactly 2 weights, got shape {w.shape}")
+    if w[0] == 0 and w[1] == 0:
+        return None
+    return _clip_line(float(w[0]), float(w[1]), -float(threshold), float(domain[0]), float(domain[1]))
