@@ -196,3 +196,17 @@ def test_training_keeps_running_across_edits(qtbot, window):
     fresh = wait_snapshot(qtbot, window, lambda s: s.dataset is not ds and s.config.data_seed == 1)
     qtbot.waitUntil(lambda: editor.dataset is fresh.dataset, timeout=TIMEOUT)
     assert not editor.act_undo.isEnabled()
+
+
+def test_drawing_needs_a_plane(qtbot):
+    win = open_window(qtbot, Config(dataset="iris"))
+    try:
+        editor = win.data_editor
+        assert not editor.act_draw.isEnabled() and not editor.draw_button.isEnabled()
+        before = editor.dataset
+        qtbot.keyClick(win.network_view, Qt.Key.Key_D)
+        assert not editor.active
+        qtbot.keyClick(win.network_view, Qt.Key.Key_Z, CTRL)
+        assert editor.dataset is before
+    finally:
+        win.shutdown()

@@ -169,6 +169,15 @@ def test_dropping_a_csv_on_the_window_opens_the_dialog(qtbot, window, tmp_path):
     dialog = window.import_dialog
     assert dialog.isVisible() and dialog.path == str(path)
     dialog.reject()
+    # dropped on a view inside the window: the window takes it too
+    target = window.boundary_view.plot.viewport()
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, drop)
+    assert window.import_dialog is not dialog and window.import_dialog.isVisible()
+    window.import_dialog.reject()
     other = QMimeData()
     other.setUrls([QUrl.fromLocalFile(str(tmp_path / "picture.png"))])
     enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, other, LEFT, Qt.KeyboardModifier.NoModifier)
