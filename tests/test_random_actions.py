@@ -316,7 +316,10 @@ class Monkey:
         def state():
             snap = win.controller.latest
             config = win.controller.config
-            expected = (len(config.features), *config.hidden)
+            ds = snap.dataset if snap is not None else None
+            plane = ds is None or (ds.domain is not None and ds.n_features == 2)
+            # a table, Iris or digits: the inputs are the data's columns, not the chosen features
+            expected = (len(config.features) if plane else ds.n_features, *config.hidden)
             return snap, config, expected, self.drawn_sizes()
 
         def caught_up() -> bool:
