@@ -19,6 +19,7 @@ import os
 
 import numpy as np
 from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -205,6 +206,7 @@ class ImportDialog(QDialog):
         finally:
             self._updating = False
         self._sync_label_item()
+        self._paint_columns()
         if preview.problems:
             self.show_error("As guessed, this file does not read: " + " · ".join(preview.problems)
                             + " — choose other columns, or fix the file.")
@@ -247,6 +249,19 @@ class ImportDialog(QDialog):
     def _on_choice(self, *_args) -> None:
         if not self._updating and self.preview is not None:
             self.show_info("")
+            self._paint_columns()
+
+    def _paint_columns(self) -> None:
+        """The preview says what each column is: the label column tinted, columns left out greyed."""
+        label, features = self.label_column.currentData(), set(self.feature_columns())
+        for j in range(self.table.columnCount()):
+            background = QColor("#dcebf7") if j == label else QColor(0, 0, 0, 0)
+            foreground = QColor("#222") if j == label or j in features else QColor("#aaa")
+            for i in range(self.table.rowCount()):
+                item = self.table.item(i, j)
+                if item is not None:
+                    item.setBackground(background)
+                    item.setForeground(foreground)
 
     # ------------------------------------------------------------------ choices
     def feature_columns(self) -> list[int]:
@@ -311,3 +326,31 @@ class ImportDialog(QDialog):
         self.sigImport.emit(dataset, None)
         self.accept()
         return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m visualizer.ui.import_dialog FILE.csv OUT.png``: a PNG of the dialog on FILE.csv (for the README;
+    runs without a screen)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m visualizer.ui.import_dialog FILE.csv OUT.png", file=sys.stderr)
+        return 2
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PyQt6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    dialog = ImportDialog(args[0])
+    dialog.resize(640, 520)
+    dialog.show()
+    app.processEvents()
+    ok = dialog.grab().save(args[1], "PNG")
+    dialog.close()
+    if not ok:
+        print(f"could not write {args[1]}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
