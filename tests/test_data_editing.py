@@ -202,7 +202,7 @@ def test_drawing_needs_a_plane(qtbot):
     win = open_window(qtbot, Config(dataset="iris"))
     try:
         editor = win.data_editor
-        assert not editor.act_draw.isEnabled() and not editor.draw_button.isEnabled()
+        assert not editor.act_draw.isEnabled() and not editor.draw_button.isEnabled() and not editor.isVisible()
         before = editor.dataset
         qtbot.keyClick(win.network_view, Qt.Key.Key_D)
         assert not editor.active

@@ -221,6 +221,7 @@ class DataEditor(QWidget):
         for w in (self.klass, self.target, self.destination):
             w.setEnabled(can)
         self.setToolTip("" if can else "Drawing needs 2-D data on the input plane (this data set has other inputs).")
+        self.setVisible(dataset is None or can)  # a table or images: no map to draw on, no strip under it
 
     def _update_actions(self) -> None:
         store, can = self.store, editable(self.dataset)
