@@ -312,14 +312,15 @@ class MainWindow(QMainWindow):
 
     def fit_docks(self, width: int | None = None, height: int | None = None) -> None:
         """Share the width: about a fifth for the data panel, the network at least half, the rest for output
-        and loss; output above loss at about 5 : 4."""
+        and loss; output above loss at about 3 : 2 (the output panel holds the map, the drawing strip and the
+        display options; the loss panel its tabs)."""
         width = width or self.width()
         height = height or self.height()
         data = int(min(320, max(self.data_scroll.minimumWidth(), 0.2 * width)))
         right = int(min(620, max(300, 0.46 * width - data)))
         self.resizeDocks([self.dock_data, self.dock_output], [data, right], Qt.Orientation.Horizontal)
         rest = max(300, height - 170)
-        self.resizeDocks([self.dock_output, self.dock_loss], [int(rest * 0.56), int(rest * 0.44)],
+        self.resizeDocks([self.dock_output, self.dock_loss], [int(rest * 0.6), int(rest * 0.4)],
                          Qt.Orientation.Vertical)
 
     def network_share(self) -> float:
