@@ -131,7 +131,14 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
         return timed_evaluate(self, net)
 
     GridEvaluator.evaluate = evaluate
-    Snapshot.of = classmethod(_timed(original_of, snapshot_ms, state))
+    timed_of = _timed(original_of, snapshot_ms, state)
+
+    def of(cls, *args, **kwargs):  # the training thread too: data without a map (digits, tables) have no grid pass
+        if "worker_clock" not in state:
+            state["worker_clock"] = time.pthread_getcpuclockid(threading.get_ident())
+        return timed_of(cls, *args, **kwargs)
+
+    Snapshot.of = classmethod(of)
     try:
         return _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snapshot_ms)
     finally:
@@ -293,7 +300,8 @@ def main(argv=None) -> dict:
     cpu = result["cpu"]
     cpu["engine_epochs_per_cpu_s"] = round((e_a + e_b) / (c_a + c_b), 1)
     cpu["engine_cpu_share"] = round((c_a + c_b) / (t_a + t_b), 3)
-    cpu["efficiency_per_training_cpu_s"] = round(cpu["epochs_per_training_cpu_s"] / cpu["engine_epochs_per_cpu_s"], 3)
+    per_cpu, engine_per_cpu = cpu["epochs_per_training_cpu_s"], cpu["engine_epochs_per_cpu_s"]
+    cpu["efficiency_per_training_cpu_s"] = round(per_cpu / engine_per_cpu, 3) if per_cpu and engine_per_cpu else None
     result = {
         "efficiency": round(result["epochs_per_s"] / engine_eps, 3),
         **result,
