@@ -210,3 +210,20 @@ def test_drawing_needs_a_plane(qtbot):
         assert editor.dataset is before
     finally:
         win.shutdown()
+
+
+def test_drawing_and_step_through_take_turns(qtbot, window):
+    mode = getattr(window, "stepthrough", None)
+    if mode is None:
+        pytest.skip("no step-through mode in this window")
+    editor = window.data_editor
+    draw_mode(qtbot, window)
+    mode.enter()
+    assert mode.active and not editor.act_draw.isChecked()
+    before = editor.dataset
+    click(qtbot, window, 1.0, 1.0, RIGHT)
+    assert editor.dataset is before and not editor._stroke  # the click belongs to the step-through mode
+    qtbot.mouseClick(editor.draw_button, LEFT)
+    assert editor.active and not mode.active
+    click(qtbot, window, 1.0, 1.0, RIGHT)
+    assert editor.dataset.n_samples == before.n_samples + 1

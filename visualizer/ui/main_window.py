@@ -395,6 +395,7 @@ class MainWindow(QMainWindow):
         nv.sigFeatureToggled.connect(self._on_feature_toggled)
         self.data_editor.sigDataEdited.connect(self._on_data_edited)
         self.data_editor.sigMessage.connect(self._on_note)
+        self.data_editor.act_draw.toggled.connect(self._on_draw_toggled)
         dp = self.display_panel
         dp.sigShowTest.connect(self.boundary_view.set_show_test)
         self.boundary_view.sigSliceAxes.connect(lambda i, j: self._on_config_edit({"slice_axes": (i, j)}))
@@ -455,6 +456,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No training points: training paused — draw some (or Ctrl+Z).", 8000)
             return
         self.controller.replace_data(dataset)
+
+    def _on_draw_toggled(self, on: bool) -> None:
+        """Drawing and the step-through mode both take clicks on the map: turning one on leaves the other."""
+        mode = getattr(self, "stepthrough", None)
+        if on and mode is not None and mode.active:
+            mode.leave()
 
     def choose_import_path(self) -> str:
         """Ask for a CSV file to import ("" if cancelled). Tests replace this (no native dialog)."""
