@@ -91,7 +91,9 @@ def test_clicks_add_points_of_the_right_class_where_clicked(qtbot, window):
 def test_test_set_choice_and_a_drag_paints_one_undo_step(qtbot, window):
     editor = window.data_editor
     draw_mode(qtbot, window)
+    assert not window.boundary_view.show_test
     editor.destination.setCurrentIndex(1)  # test set
+    assert window.boundary_view.show_test  # the test points show: what is drawn there is seen
     before = editor.dataset
     viewport = window.boundary_view.plot.viewport()
     start, end = viewport_pos(window, -5.0, -5.0), viewport_pos(window, 5.0, -5.0)

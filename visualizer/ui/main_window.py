@@ -396,6 +396,8 @@ class MainWindow(QMainWindow):
         self.data_editor.sigDataEdited.connect(self._on_data_edited)
         self.data_editor.sigMessage.connect(self._on_note)
         self.data_editor.act_draw.toggled.connect(self._on_draw_toggled)
+        self.data_editor.destination.currentIndexChanged.connect(  # points drawn into the test set are seen
+            lambda _i: self.data_editor.to_test() and self.display_panel.show_test.setChecked(True))
         dp = self.display_panel
         dp.sigShowTest.connect(self.boundary_view.set_show_test)
         self.boundary_view.sigSliceAxes.connect(lambda i, j: self._on_config_edit({"slice_axes": (i, j)}))
