@@ -216,3 +216,28 @@ def test_loss_view_shows_rmse_and_r2_for_regression(qtbot):
     circle = Snapshot.of(build(Config(), grid_resolution=20), generation=2)
     view.update_snapshot(circle)
     assert "R²" not in view.summary_text() and np.isnan(r_squared(circle))
+
+
+def test_digits_view_shows_first_layer_weights_as_images(qtbot):
+    from visualizer.ui import colors
+
+    view = DigitsView()
+    qtbot.addWidget(view)
+    view.resize(360, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    ds = digit_dataset()
+    w0 = np.zeros((64, 3))
+    w0[9, 1] = 2.0  # neuron 2 looks for ink at row 1, column 1
+    w0[63, 2] = -1.0
+    probs = np.full((len(ds.y_test), 10), 0.1)
+    view.update_snapshot(snap_of(ds, test_probabilities=probs, sizes=(64, 3, 10),
+                                 weights=(w0, np.zeros((3, 10)))))
+    images = view.weight_images
+    assert images.shape == (3, 8, 8, 4)
+    assert tuple(images[1, 1, 1, :3]) == tuple(colors.PLAYGROUND_LUT[-1][:3])  # the largest weight: full blue
+    assert tuple(images[2, 7, 7, :3]) == tuple(colors.colorize_diverging(np.array(-0.5))[:3])
+    assert tuple(images[0, 0, 0, :3]) == tuple(colors.PLAYGROUND_LUT[128][:3])  # zero: neutral
+    # the weights keep their room below the digits
+    assert view._weights_height() > 0 and view.visible_cells() <= (420 - 18 - view._weights_height()) // 64 * 4
+    assert not view.grab().toImage().isNull()

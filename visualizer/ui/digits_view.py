@@ -8,6 +8,10 @@ it is least sure of — the interesting ones. Everything is painted by one widge
 
 The probabilities come from the snapshot: ``snap.test_probabilities`` (or ``snap.test_probs``), shape
 ``(n_test, k)``, one row per test row of ``snap.dataset``.
+
+Below the digits, the first hidden layer's incoming weights, one small image per neuron (``snap.weights[0]``
+column ``j`` as ``side × side``): blue where ink pushes the neuron up, orange where it pushes it down, full colour
+at the layer's largest weight — the strokes each neuron has learned to look for, changing as it learns.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from ..training.snapshot import Snapshot
+from . import colors
 
 RIGHT = QColor("#2e7d32")
 WRONG = QColor("#c62828")
@@ -61,7 +66,9 @@ def mistakes_first(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
 class DigitsView(QWidget):
     """A grid of test digits with their predicted class probabilities, mistakes first."""
 
-    CELL = QSize(80, 66)
+    CELL = QSize(86, 64)
+    WEIGHT_PX = 20
+    """Side of one neuron's weight image (smaller when the panel is narrow)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -75,6 +82,7 @@ class DigitsView(QWidget):
         self._dataset = None
         self.order: np.ndarray = np.empty(0, dtype=np.int64)
         self.n_wrong = 0
+        self.weight_images: np.ndarray | None = None  # (n_hidden, side, side, 4) uint8 RGBA, drawn below the digits
 
     def update_snapshot(self, snap: Snapshot) -> None:
         ds = snap.dataset
@@ -94,6 +102,7 @@ class DigitsView(QWidget):
             self._y = np.asarray(ds.y_test, dtype=np.int64)
         probs = test_probabilities_of(snap)
         self._probs = probs
+        self.weight_images = self._weight_images(snap)
         if probs is None or self._y is None:
             self.order = np.empty(0, dtype=np.int64)
             self.n_wrong = 0
@@ -102,12 +111,41 @@ class DigitsView(QWidget):
             self.n_wrong = int(np.count_nonzero(np.argmax(probs, axis=1) != self._y))
         self.update()
 
+    @staticmethod
+    def _weight_images(snap) -> np.ndarray | None:
+        """The first hidden layer's incoming weights as images, RGBA ``(n_hidden, side, side, 4)``, or None."""
+        weights = getattr(snap, "weights", None)
+        side = image_side(snap.sizes[0]) if getattr(snap, "sizes", None) else None
+        if not weights or side is None or len(weights) < 2:
+            return None
+        w = np.nan_to_num(np.asarray(weights[0], dtype=np.float64), nan=0.0, posinf=1e30, neginf=-1e30)
+        peak = float(np.abs(w).max()) if w.size else 0.0
+        rgba = colors.colorize_diverging(w.T / (peak if peak > 0 else 1.0))  # (n_hidden, side², 4)
+        return np.ascontiguousarray(rgba.reshape(w.shape[1], side, side, 4))
+
+    def _weights_layout(self) -> tuple[int, int, int]:
+        """(columns, rows, side in px) of the weight-image grid at the bottom; rows 0 when there is none."""
+        if self.weight_images is None:
+            return 0, 0, 0
+        n = len(self.weight_images)
+        px = self.WEIGHT_PX
+        cols = max(1, min(n, (self.width() - 8) // (px + 3)))
+        if cols < min(n, 8):  # narrow: smaller images rather than many rows
+            px = max(12, (self.width() - 8) // min(n, 8) - 3)
+            cols = max(1, min(n, (self.width() - 8) // (px + 3)))
+        rows = -(-n // cols)
+        return cols, rows, px
+
+    def _weights_height(self) -> int:
+        _cols, rows, px = self._weights_layout()
+        return 0 if rows == 0 else 18 + rows * (px + 3)
+
     def columns(self) -> int:
         return max(1, self.width() // self.CELL.width())
 
     def visible_cells(self) -> int:
-        """How many digits fit (the header line takes one text row)."""
-        rows = max(1, (self.height() - 18) // self.CELL.height())
+        """How many digits fit (the header line takes one text row; the weight images keep their room)."""
+        rows = max(1, (self.height() - 18 - self._weights_height()) // self.CELL.height())
         return min(len(self.order), rows * self.columns())
 
     def sizeHint(self) -> QSize:
@@ -159,4 +197,19 @@ class DigitsView(QWidget):
             caption = f"{truth} → {pred}  {100.0 * self._probs[i, pred]:.0f}%" if wrong else (
                 f"{truth}  {100.0 * self._probs[i, truth]:.0f}%")
             painter.drawText(QRectF(x0 + 2, y0 + pix + 4, cw - 4, fm.height()), Qt.AlignmentFlag.AlignLeft, caption)
+        self._paint_weights(painter)
         painter.end()
+
+    def _paint_weights(self, painter: QPainter) -> None:
+        cols, rows, px = self._weights_layout()
+        if rows == 0:
+            return
+        top = self.height() - self._weights_height()
+        painter.setPen(QColor("#333"))
+        painter.drawText(QRectF(4, top, self.width() - 8, 16), Qt.AlignmentFlag.AlignVCenter,
+                         "Hidden neurons' weights — blue: ink raises it, orange: lowers it")
+        for k, img in enumerate(self.weight_images):
+            side = img.shape[0]
+            qimg = QImage(img.data, side, side, 4 * side, QImage.Format.Format_RGBA8888)
+            x, y = 4 + (k % cols) * (px + 3), top + 18 + (k // cols) * (px + 3)
+            painter.drawImage(QRectF(x, y, px, px), qimg)
