@@ -77,7 +77,7 @@ def test_confusion_view_counts_and_recall(qtbot):
     assert view.cell_text(1, 3) == "90 %"
     assert view.table.horizontalHeaderItem(3).text() == "recall"
     assert view.table.verticalHeaderItem(0).text() == "class 1"
-    assert "30 examples" in view.caption.text() and "accuracy 73.3 %" in view.caption.text()
+    assert "30 test examples" in view.caption.text() and "accuracy 73.3 %" in view.caption.text()
     # from the trainer's statistics too; a class without examples has no recall
     view.update_snapshot(snap_of(ds, stats={"confusion": np.array([[0, 0, 0], [0, 4, 1], [0, 0, 3]])}))
     assert view.cell_text(0, 3) == "—" and view.cell_text(1, 3) == "80 %"
@@ -241,3 +241,23 @@ def test_digits_view_shows_first_layer_weights_as_images(qtbot):
     # the weights keep their room below the digits
     assert view._weights_height() > 0 and view.visible_cells() <= (420 - 18 - view._weights_height()) // 64 * 4
     assert not view.grab().toImage().isNull()
+
+
+def test_many_classes_each_region_in_its_class_colour_lighter_when_unsure():
+    from visualizer.ui import colors
+    from visualizer.ui.boundary_view import class_blend
+
+    k = 5
+    probs = np.full((k, 1, 4), 0.0)
+    probs[3, 0, 0] = 1.0  # sure of class 4
+    probs[:, 0, 1] = [0.1, 0.1, 0.1, 0.6, 0.1]  # class 4, less sure
+    probs[:, 0, 2] = 1 / k  # no idea
+    probs[:, 0, 3] = [0.45, 0.55, 0.0, 0.0, 0.0]  # a boundary between classes 1 and 2: class 2's colour, light
+    rgb = class_blend(probs, discretize=False).astype(float)
+    grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=float)
+    c4, c2 = colors.class_rgb(k)[3], colors.class_rgb(k)[1]
+    np.testing.assert_allclose(rgb[0, 0], np.round(grey + 0.75 * (c4 - grey)))
+    np.testing.assert_allclose(rgb[0, 1], np.round(grey + 0.75 * 0.5 * (c4 - grey)))
+    np.testing.assert_allclose(rgb[0, 2], np.round(grey))
+    share = (0.55 - 0.2) / 0.8
+    np.testing.assert_allclose(rgb[0, 3], np.round(grey + 0.75 * share * (c2 - grey)))

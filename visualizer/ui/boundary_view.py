@@ -2,8 +2,9 @@
 
 One ``ImageItem`` with fixed levels (−1 … 1) and the 256-entry Playground lookup table draws the output, so
 the colour of a pixel means the same thing in every frame: orange towards −1 (class "orange"), blue towards +1.
-With three or more classes the image is an RGB blend of the class colours weighted by the softmax
-probabilities. Two ``ScatterPlotItem``s draw the training points (white rim) and test points (dark rim).
+With three or more classes each region is drawn in its winning class's colour, lighter the lower the winning
+probability (grey where all classes are equally likely). Two ``ScatterPlotItem``s draw the training points
+(white rim) and test points (dark rim).
 
 Hovering a neuron in the network view shows that neuron's own map here, full size, until the pointer leaves it.
 
@@ -79,10 +80,12 @@ def class_blend(probs: np.ndarray, discretize: bool) -> np.ndarray:
     if discretize:
         rgb = palette[np.argmax(probs, axis=0)]
         return rgb.astype(np.uint8)
-    rgb = np.tensordot(probs.transpose(1, 2, 0), palette, axes=1)
+    # each region in its winning class's colour, lighter (towards neutral grey) the less sure the network is:
+    # full 0.75 strength at probability 1, plain grey where every class is as likely (1/k)
+    rgb = palette[np.argmax(probs, axis=0)]
     confidence = np.clip((probs.max(axis=0) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None]
     grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=np.float64)
-    return (grey + (rgb - grey) * (0.2 + 0.55 * confidence)).astype(np.uint8)
+    return np.round(grey + (rgb - grey) * (0.75 * confidence)).astype(np.uint8)
 
 
 def regression_range(y) -> tuple[float, float]:

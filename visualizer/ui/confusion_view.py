@@ -112,8 +112,9 @@ class ConfusionView(QWidget):
             item.setText("—" if np.isnan(rec[r]) else f"{100.0 * rec[r]:.0f} %")
         total = matrix.sum()
         accuracy = np.trace(matrix) / total if total > 0 else float("nan")
-        self.caption.setText(f"{int(total)} examples · accuracy {format_number(100.0 * accuracy, 3)} % · rows: true "
-                             "class, columns: predicted")
+        split = "training" if getattr(snap, "eval_split", "test") == "train" else "test"
+        self.caption.setText(f"{int(total)} {split} examples · accuracy {format_number(100.0 * accuracy, 3)} % · "
+                             "rows: true class, columns: predicted")
 
     def cell_text(self, row: int, column: int) -> str:
         """The text of one cell (``column == k`` is the recall)."""
