@@ -245,7 +245,7 @@ def test_digits_view_shows_first_layer_weights_as_images(qtbot):
 
 def test_many_classes_each_region_in_its_class_colour_lighter_when_unsure():
     from visualizer.ui import colors
-    from visualizer.ui.boundary_view import class_blend
+    from visualizer.ui.boundary_view import CLASS_STRENGTH, class_blend
 
     k = 5
     probs = np.full((k, 1, 4), 0.0)
@@ -256,8 +256,8 @@ def test_many_classes_each_region_in_its_class_colour_lighter_when_unsure():
     rgb = class_blend(probs, discretize=False).astype(float)
     grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=float)
     c4, c2 = colors.class_rgb(k)[3], colors.class_rgb(k)[1]
-    np.testing.assert_allclose(rgb[0, 0], np.round(grey + 0.75 * (c4 - grey)))
-    np.testing.assert_allclose(rgb[0, 1], np.round(grey + 0.75 * 0.5 * (c4 - grey)))
+    np.testing.assert_allclose(rgb[0, 0], np.round(grey + CLASS_STRENGTH * (c4 - grey)))
+    np.testing.assert_allclose(rgb[0, 1], np.round(grey + CLASS_STRENGTH * 0.5 * (c4 - grey)))
     np.testing.assert_allclose(rgb[0, 2], np.round(grey))
     share = (0.55 - 0.2) / 0.8
-    np.testing.assert_allclose(rgb[0, 3], np.round(grey + 0.75 * share * (c2 - grey)))
+    np.testing.assert_allclose(rgb[0, 3], np.round(grey + CLASS_STRENGTH * share * (c2 - grey)))

@@ -29,6 +29,9 @@ from .colorbar import ColorBar
 DIVERGED_COLOR = "#c62828"
 
 
+CLASS_STRENGTH = 0.6
+"""How far a sure region's colour goes from neutral grey towards its class colour (the points are full colour)."""
+
 DIVERGED_TEXT = "Diverged — lower the learning rate and press Reset (R)"
 
 
@@ -81,11 +84,12 @@ def class_blend(probs: np.ndarray, discretize: bool) -> np.ndarray:
         rgb = palette[np.argmax(probs, axis=0)]
         return rgb.astype(np.uint8)
     # each region in its winning class's colour, lighter (towards neutral grey) the less sure the network is:
-    # full 0.75 strength at probability 1, plain grey where every class is as likely (1/k)
+    # CLASS_STRENGTH at probability 1 (lighter than the points drawn on it), plain grey where every class is as
+    # likely (1/k)
     rgb = palette[np.argmax(probs, axis=0)]
     confidence = np.clip((probs.max(axis=0) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)[..., None]
     grey = np.array(colors.hex_to_rgb(colors.GREY), dtype=np.float64)
-    return np.round(grey + (rgb - grey) * (0.75 * confidence)).astype(np.uint8)
+    return np.round(grey + (rgb - grey) * (CLASS_STRENGTH * confidence)).astype(np.uint8)
 
 
 def regression_range(y) -> tuple[float, float]:
