@@ -35,16 +35,16 @@ def test_table_shows_inputs_target_output_and_verdict(qtbot):
     # tanh output: > 0 is class 1; row 3 (1, 0 -> 1) is wrong, row 4 is a test row and right
     view.update_snapshot(snap_of(ds, predictions=np.array([[-0.9], [0.8], [-0.2], [-0.7]])))
     assert [view.table.horizontalHeaderItem(c).text() for c in range(6)] == [
-        "set", "x1", "x2", "target", "output", "correct?"]
+        "set", "target", "output", "correct?", "x1", "x2"]
     assert view.cell_text(0, 0) == "train" and view.cell_text(3, 0) == "test"
-    assert (view.cell_text(2, 1), view.cell_text(2, 2), view.cell_text(2, 3)) == ("1", "0", "1")
-    assert view.cell_text(2, 4).startswith("0 (")
-    assert [view.cell_text(r, 5) for r in range(4)] == ["✓", "✓", "✗", "✓"]
+    assert (view.cell_text(2, 4), view.cell_text(2, 5), view.cell_text(2, 1)) == ("1", "0", "1")
+    assert view.cell_text(2, 2).startswith("0 (")
+    assert [view.cell_text(r, 3) for r in range(4)] == ["✓", "✓", "✗", "✓"]
     assert view.verdicts == [True, True, False, True]
     assert "3 of 4 right" in view.caption.text()
     # the next snapshot fixes row 3: only the texts change
     view.update_snapshot(snap_of(ds, predictions=np.array([[-0.9], [0.8], [0.6], [-0.7]])))
-    assert view.cell_text(2, 5) == "✓" and "4 of 4 right" in view.caption.text()
+    assert view.cell_text(2, 3) == "✓" and "4 of 4 right" in view.caption.text()
 
 
 def test_table_softmax_and_regression_rows():
@@ -52,16 +52,16 @@ def test_table_softmax_and_regression_rows():
                  feature_names=("a", "b", "c"), class_names=("setosa", "versicolor", "virginica"))
     probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.0, 0.1, 0.9]])
     _, rows, verdicts = table_rows(snap_of(ds, output="softmax", predictions=probs))
-    assert rows[0][-2] == "setosa (70 %)" and rows[1][-2] == "virginica (60 %)"
+    assert rows[0][2] == "setosa (70 %)" and rows[1][2] == "virginica (60 %)"
     assert verdicts == [True, False, True]
     reg = Dataset(name="r", X=np.zeros((2, 3)), y=np.array([1.0, 3.0]), task="regression", n_classes=0,
                   n_train=2, feature_names=("a", "b", "c"))
     header, rows, verdicts = table_rows(snap_of(reg, output="linear", predictions=np.array([1.1, 2.0])))
-    assert header[-1] == "error" and rows[0][-2] == "1.1" and rows[1][-1] == "-1"
+    assert header[3] == "error" and rows[0][2] == "1.1" and rows[1][3] == "-1"
     assert verdicts == [True, False]
     # no predictions yet (or for another data set): no verdicts, no crash
     _, rows, verdicts = table_rows(snap_of(reg, predictions=np.zeros(5)))
-    assert verdicts == [None, None] and rows[0][-2] == "…"
+    assert verdicts == [None, None] and rows[0][2] == "…"
 
 
 # ---------------------------------------------------------------------------------------------------- confusion

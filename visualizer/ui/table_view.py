@@ -60,12 +60,12 @@ def predicted_classes(outputs: np.ndarray, output_activation: str) -> np.ndarray
 def table_rows(snap) -> tuple[list[str], list[list[str]], list[bool | None]]:
     """The table's header, its rows as text and each row's verdict (True right, False wrong, None unknown).
 
-    Columns: set (train/test), one per input, target, output, and "correct?" (classification) or "error"
-    (regression).
+    Columns: set (train/test), target, output, "correct?" (classification) or "error" (regression), then one
+    per input — the answer first, so that a narrow panel shows it without scrolling.
     """
     ds = snap.dataset
     cls = ds.is_classification
-    header = ["set", *ds.feature_names, "target", "output", "correct?" if cls else "error"]
+    header = ["set", "target", "output", "correct?" if cls else "error", *ds.feature_names]
     outputs = predictions_of(snap)
     output_act = getattr(snap, "output", "tanh")
     names = ds.class_names
@@ -73,7 +73,6 @@ def table_rows(snap) -> tuple[list[str], list[list[str]], list[bool | None]]:
     rows, verdicts = [], []
     for i in range(ds.n_samples):
         row = ["train" if i < ds.n_train else "test"]
-        row += [format_number(float(v), 4) for v in ds.X[i]]
         y = ds.y[i]
         row.append(names[int(y)] if cls else format_number(float(y), 4))
         verdict = None
@@ -97,6 +96,7 @@ def table_rows(snap) -> tuple[list[str], list[list[str]], list[bool | None]]:
             if math.isfinite(err):
                 scale = max(1e-12, float(np.ptp(ds.y)) if ds.n_samples > 1 else abs(float(y)) or 1.0)
                 verdict = abs(err) <= 0.1 * scale
+        row += [format_number(float(v), 4) for v in ds.X[i]]
         rows.append(row)
         verdicts.append(verdict)
     return header, rows, verdicts
@@ -151,7 +151,7 @@ class TableView(QWidget):
                 item = self.table.item(r, c)
                 if item.text() != text:
                     item.setText(text)
-                if c >= len(row) - 2:
+                if c in (2, 3):  # output and verdict
                     item.setBackground(brush)
         self.verdicts = verdicts
         known = [v for v in verdicts if v is not None]
