@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QObject, QRectF, QTimer
+from PyQt6.QtCore import QObject, QRectF, QSize, QTimer
 from PyQt6.QtGui import QAction, QColor, QPainterPath, QPen
 from PyQt6.QtWidgets import QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
@@ -80,6 +80,25 @@ class Inputs:
         return F
 
 
+class _SmallView(QWidget):
+    """A tab beside the loss that never asks for more room than the loss view: the window's fit to small
+    screens stays as it was (a tab widget's minimum is the largest of its pages')."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, 200)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(60, 60)
+
+
+def _small_plot() -> pg.PlotWidget:
+    plot = pg.PlotWidget(background="w")
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setMinimumSize(40, 30)
+    return plot
+
+
 def _point_brushes(snap, y) -> list:
     if snap.task == "regression":
         y = np.asarray(y, dtype=np.float64)
@@ -90,7 +109,7 @@ def _point_brushes(snap, y) -> list:
     return [palette[int(c) % len(palette)] for c in y]
 
 
-class TransformedSpaceView(QWidget):
+class TransformedSpaceView(_SmallView):
     """Data and grid lines through a layer: choose the layer and two neurons, or principal components."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -100,6 +119,8 @@ class TransformedSpaceView(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel("Layer"))
         self.layer = QComboBox()
+        self.layer.setMinimumContentsLength(6)
+        self.layer.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.layer.setToolTip("The layer whose activations are the coordinates")
         row.addWidget(self.layer)
         self.axes = QComboBox()
@@ -114,9 +135,7 @@ class TransformedSpaceView(QWidget):
             row.addWidget(box)
         row.addStretch(1)
         lay.addLayout(row)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        self.plot = _small_plot()
         lay.addWidget(self.plot, 1)
         self.lines = pg.PlotCurveItem(pen=pg.mkPen("#9e9e9e", width=1), connect="finite")
         self.plot.addItem(self.lines)
@@ -200,16 +219,14 @@ class TransformedSpaceView(QWidget):
         self.plot.setLabel("left", ts.axes[1])
 
 
-class GradientSizeView(QWidget):
+class GradientSizeView(_SmallView):
     """Per weight layer, the gradient's size over the epochs (log scale)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        self.plot = _small_plot()
         self.plot.setLogMode(False, True)
         self.plot.setLabel("bottom", "epoch")
         self.plot.setLabel("left", "‖gradient‖")
@@ -243,20 +260,18 @@ class GradientSizeView(QWidget):
                 curve.setData([], [])
 
 
-class HistogramView(QWidget):
+class HistogramView(_SmallView):
     """Per layer, histograms of the weights and of the last gradient (``log10 |g|``), on shared bins."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
-        self.weights_plot = pg.PlotWidget(background="w")
-        self.grads_plot = pg.PlotWidget(background="w")
+        self.weights_plot = _small_plot()
+        self.grads_plot = _small_plot()
         self.weights_plot.setLabel("bottom", "weight")
         self.grads_plot.setLabel("bottom", "log₁₀ |gradient|")
         for p in (self.weights_plot, self.grads_plot):
-            p.setMenuEnabled(False)
-            p.hideButtons()
             p.setLabel("left", "count")
             lay.addWidget(p, 1)
         self.weights: hidden.Histograms | None = None
