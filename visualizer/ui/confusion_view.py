@@ -9,6 +9,8 @@ counted on the test set (the training set when there is no test set).
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QBrush, QColor
@@ -16,6 +18,9 @@ from PyQt6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget
 
 from . import colors
 from .numbers import format_number
+
+MAX_RATE = 10.0
+"""Refreshes per second while training runs."""
 
 
 def confusion_of(snap) -> np.ndarray | None:
@@ -67,9 +72,24 @@ class ConfusionView(QWidget):
                         "(the share of each class found).\nThe diagonal counts right answers.")
         self.matrix: np.ndarray | None = None
         self._names: tuple[str, ...] = ()
+        self._split = "test"
+        self._dataset = None
+        self._last_update = 0.0
 
     def update_snapshot(self, snap) -> None:
+        """Show the snapshot's counts: only when they changed, and while training runs at most MAX_RATE times a
+        second (the final state is always drawn)."""
+        now = time.perf_counter()
+        if getattr(snap, "running", False) and now - self._last_update < 1.0 / MAX_RATE:
+            return
         matrix = confusion_of(snap)
+        split = getattr(snap, "eval_split", "test")
+        if (matrix is not None and self.matrix is not None and matrix.shape == self.matrix.shape
+                and np.array_equal(matrix, self.matrix) and split == self._split
+                and getattr(snap, "dataset", None) is self._dataset):
+            return
+        self._last_update = now
+        self._split, self._dataset = split, getattr(snap, "dataset", None)
         self.matrix = matrix
         if matrix is None:
             if self.table.rowCount():
@@ -112,7 +132,7 @@ class ConfusionView(QWidget):
             item.setText("—" if np.isnan(rec[r]) else f"{100.0 * rec[r]:.0f} %")
         total = matrix.sum()
         accuracy = np.trace(matrix) / total if total > 0 else float("nan")
-        split = "training" if getattr(snap, "eval_split", "test") == "train" else "test"
+        split = "training" if split == "train" else "test"
         self.caption.setText(f"{int(total)} {split} examples · accuracy {format_number(100.0 * accuracy, 3)} % · "
                              "rows: true class, columns: predicted")
 
