@@ -305,3 +305,20 @@ def test_a_row_of_the_data_table_picks_it(qtbot, windows):
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     wait_record(qtbot, win, (2,))
     assert np.array_equal(win.stepthrough.record.inputs[0], win.controller.latest.dataset.X[2])
+
+
+def test_a_selection_in_a_layer_that_goes_away_is_forgotten(qtbot, windows):
+    """Found by the random-action test: a synapse selected in the last layer, then a hidden layer removed."""
+    win = windows(Config(hidden=(3, 2)))
+    enter(qtbot, win)
+    win.stepthrough.set_selected(("synapse", 2, 1, 0))
+    qtbot.keyClick(win.network_view, Qt.Key.Key_Right)
+    qtbot.keyClick(win.network_view, Qt.Key.Key_Right)  # Backward: animated, redrawn on every tick
+    gen = win.controller.latest.generation
+    win._on_config_edit({"hidden": (3,)})
+    qtbot.waitUntil(lambda: win.stepthrough.payload is not None and win.stepthrough.payload["generation"] > gen,
+                    timeout=TIMEOUT)
+    qtbot.wait(600)  # animation ticks on the new network
+    assert win.stepthrough.focus is None
+    win.stepthrough_overlay.finish_animation()
+    assert "output" in win.formula_panel.title.text()

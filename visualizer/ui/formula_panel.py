@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import (
 )
 
 from ..engine import stepthrough
-from .stepthrough_mode import STAGES
+from .stepthrough_mode import STAGES, fits
 
 REDUCTION_CHOICES = (
     ("mean", "mean (Playground, PyTorch)"),
@@ -200,15 +200,7 @@ class FormulaPanel(QWidget):
 
     @staticmethod
     def _fits(record, focus) -> bool:
-        sizes = record.sizes
-        try:
-            if focus[0] == "synapse":
-                layer, i, j = focus[1:]
-                return 0 <= layer < len(sizes) - 1 and 0 <= i < sizes[layer] and 0 <= j < sizes[layer + 1]
-            col, unit = focus[1], focus[2]
-            return 0 <= col < len(sizes) and 0 <= unit < sizes[col] and (focus[0] != "bias" or col > 0)
-        except (TypeError, ValueError):
-            return False
+        return fits(focus, tuple(record.sizes))
 
     def refresh(self) -> None:
         mode = self.mode

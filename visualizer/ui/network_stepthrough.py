@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import QFrame, QGraphicsPathItem, QHBoxLayout, QLabel, QToo
 
 from . import colors
 from .numbers import format_number
-from .stepthrough_mode import STAGES
+from .stepthrough_mode import STAGES, fits
 
 MAX_LABELLED_NODES = 40
 """Networks with more neurons label only the hovered or selected one."""
@@ -218,6 +218,15 @@ class StepThroughOverlay:
         return label
 
     def _draw(self, *_args) -> None:
+        try:
+            self._draw_stage()
+        except (IndexError, ValueError, TypeError, AttributeError) as err:  # a slot must never raise into Qt
+            self._clear()
+            window = self.view.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage(f"Step-through overlay: {type(err).__name__}: {err}", 5000)
+
+    def _draw_stage(self) -> None:
         view, mode = self.view, self.mode
         self._clear()
         active = mode.active and view._layout is not None and view._snap is not None
@@ -243,6 +252,8 @@ class StepThroughOverlay:
         self._light(lay, cols if stage in ("Forward", "Backward") else ())
         few = lay.n_nodes <= MAX_LABELLED_NODES
         focus = mode.focus
+        if not fits(focus, tuple(num.sizes)):
+            focus = None
         focus_nodes = self._focus_nodes(focus)
         self._mark_focus(lay, focus)
         if stage == "Backward":

@@ -30,6 +30,21 @@ STAGES = ("Forward", "Loss", "Backward", "Update")
 """The stages of one training step, in order."""
 
 
+def fits(item, sizes) -> bool:
+    """Whether ``item`` (``("node" | "bias", column, unit)`` or ``("synapse", layer, i, j)``) exists in a network
+    of layer ``sizes``."""
+    if item is None or sizes is None:
+        return False
+    try:
+        if item[0] == "synapse":
+            layer, i, j = (int(v) for v in item[1:])
+            return 0 <= layer < len(sizes) - 1 and 0 <= i < sizes[layer] and 0 <= j < sizes[layer + 1]
+        col, unit = int(item[1]), int(item[2])
+        return 0 <= col < len(sizes) and 0 <= unit < sizes[col] and (item[0] != "bias" or col > 0)
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
 class StepNumbers:
     """What the overlay draws, read from an engine :class:`~visualizer.engine.stepthrough.StepRecord` (no copy, no
     arithmetic): ``act[c]`` and ``net[c - 1]`` are the activations and weighted sums of column ``c`` (0 = inputs),
@@ -144,7 +159,14 @@ class StepThroughMode(QObject):
 
     @property
     def focus(self) -> tuple | None:
-        return self.hovered if self.hovered is not None else self.selected
+        """The hovered, else the selected item — if it still exists in the network drawn now."""
+        snap = self.controller.latest
+        sizes = None if snap is None else tuple(snap.sizes)
+        view_snap = getattr(self.window.network_view, "_snap", None)
+        for item in (self.hovered, self.selected):
+            if item is not None and fits(item, sizes) and (view_snap is None or fits(item, tuple(view_snap.sizes))):
+                return item
+        return None
 
     def stage_name(self) -> str:
         return STAGES[self.stage]
@@ -319,6 +341,8 @@ class StepThroughMode(QObject):
         snap = self.controller.latest
         if snap is not None and payload.get("generation") != snap.generation:
             return  # for a network that is gone
+        if self.payload is not None and self.payload.get("generation") != payload.get("generation"):
+            self.hovered = self.selected = None  # another network: its neurons and synapses are others
         self.payload = payload
         self.indices = tuple(payload["indices"])
         self._batch_pending = False
