@@ -229,3 +229,54 @@ def test_drawing_and_step_through_take_turns(qtbot, window):
     assert editor.active and not mode.active
     click(qtbot, window, 1.0, 1.0, RIGHT)
     assert editor.dataset.n_samples == before.n_samples + 1
+
+
+def test_random_edits_while_training(qtbot, window):
+    """A seeded mix of clicks, drags, erases, clears, undos and redos while training runs: the training thread
+    never errs, and once the edits stop it trains on exactly the data the editor shows."""
+    import random
+
+    rng = random.Random(7)
+    editor = window.data_editor
+    errors, notes = [], []
+    window.controller.sigError.connect(errors.append)
+    window.controller.sigNote.connect(notes.append)
+    window.controller.play()
+    draw_mode(qtbot, window)
+    viewport = window.boundary_view.plot.viewport()
+    for _ in range(60):
+        u = rng.random()
+        x, y = rng.uniform(-6, 6), rng.uniform(-6, 6)
+        if u < 0.35:
+            click(qtbot, window, x, y, rng.choice([LEFT, RIGHT]))
+        elif u < 0.45:
+            start, end = viewport_pos(window, x, y), viewport_pos(window, -x, y)
+            qtbot.mousePress(viewport, LEFT, pos=start)
+            qtbot.mouseMove(viewport, QPoint((start.x() + end.x()) // 2, start.y()))
+            qtbot.mouseMove(viewport, end)
+            qtbot.mouseRelease(viewport, LEFT, pos=end)
+        elif u < 0.6 and editor.dataset.n_samples:
+            px, py = editor.dataset.X[rng.randrange(editor.dataset.n_samples)]
+            click(qtbot, window, float(px), float(py), modifier=SHIFT)
+        elif u < 0.75:
+            qtbot.keyClick(window.network_view, Qt.Key.Key_Z, CTRL)
+        elif u < 0.85:
+            qtbot.keyClick(window.network_view, Qt.Key.Key_Z, CTRL | SHIFT)
+        elif u < 0.9:
+            editor.destination.setCurrentIndex(rng.randrange(2))
+        elif u < 0.93:
+            qtbot.mouseClick(editor.clear_button, LEFT)
+            window.controller.play()  # (clearing paused it)
+        else:
+            qtbot.wait(30)
+    while editor.dataset.n_train == 0 and editor.act_undo.isEnabled():
+        qtbot.keyClick(window.network_view, Qt.Key.Key_Z, CTRL)
+    if editor.dataset.n_train == 0:
+        click(qtbot, window, 0.0, 0.0)
+    window.controller.play()
+    ds = editor.dataset
+    snap = wait_snapshot(qtbot, window, lambda s: s.dataset is ds and s.running)
+    wait_snapshot(qtbot, window, lambda s: s.epoch > snap.epoch + 2)
+    assert not [e for e in errors if "Traceback" in e]
+    assert not [n for n in notes if "Data not applied" in n]
+    assert window.controller.is_alive()
