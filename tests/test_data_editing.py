@@ -272,6 +272,7 @@ def test_random_edits_while_training(qtbot, window):
     while editor.dataset.n_train == 0 and editor.act_undo.isEnabled():
         qtbot.keyClick(window.network_view, Qt.Key.Key_Z, CTRL)
     if editor.dataset.n_train == 0:
+        editor.destination.setCurrentIndex(0)
         click(qtbot, window, 0.0, 0.0)
     window.controller.play()
     ds = editor.dataset
