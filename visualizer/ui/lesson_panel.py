@@ -21,6 +21,7 @@ from PyQt6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -60,8 +61,9 @@ def _table() -> QTableWidget:
     table = QTableWidget()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(20)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return table
 
 
@@ -85,14 +87,13 @@ class TruthTableEditor(QGroupBox):
         self.threshold_box.setToolTip("Threshold θ: the unit fires when the weighted sum reaches it")
         self.threshold_box.valueChanged.connect(self._on_edit)
         self.table = _table()
-        self.table.setMinimumHeight(120)
         lay.addWidget(self.table)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setAspectLocked(True)
         self.plot.setMouseEnabled(False, False)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.plot.setFixedHeight(170)
+        self.plot.setFixedHeight(150)
         self.plot.setRange(xRange=(-0.4, 1.4), yRange=(-0.4, 1.4), padding=0)
         self.plot.setToolTip("The input square: corners that fire in blue, silent ones in orange; the line "
                              "w₁·x₁ + w₂·x₂ = θ between them")
@@ -178,6 +179,7 @@ class TruthTableEditor(QGroupBox):
             out = _item(str(int(tt.outputs[r])))
             out.setBackground(pg.mkColor(colors.POSITIVE if tt.outputs[r] else colors.NEGATIVE).lighter(170))
             self.table.setItem(r, d + 1, out)
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + 20 * len(tt.outputs) + 6)
         self.outputs = tt.outputs
         self._draw_square(tt, w, theta)
 
@@ -285,7 +287,7 @@ class LessonPanel(QWidget):
         got = None
         if snap is not None and snap.sizes[0] == X.shape[1] and snap.sizes[-1] == 1:
             got = network_outputs(snap, X)[:, 0]
-        headers = ["inputs", "tutorial", "network", "|difference|"]
+        headers = ["inputs", "tutorial", "network", "|Δ|"]
         table = self.expected
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)

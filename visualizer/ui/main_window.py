@@ -69,6 +69,7 @@ SHORTCUTS = (
     ("R", "Reset: the same initial weights again"),
     ("Shift+R", "Reset with new random weights"),
     ("G", "Regenerate the data"),
+    ("T", "Step through one training step: → / ← move the stages, Esc leaves"),
     ("D", "Draw data on the output map (click: add, right-click: the other class, Shift+click: erase)"),
     ("1 … 9, 0", "While drawing: the class to draw"),
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a data edit"),
