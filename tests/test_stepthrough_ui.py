@@ -163,8 +163,16 @@ def test_t_enters_the_mode_and_pauses_esc_leaves(qtbot, windows):
     assert win.controller.latest.epoch == epoch
     qtbot.keyClick(win.network_view, Qt.Key.Key_Escape)
     assert not win.stepthrough.active and not win.formula_panel.dock.isVisible()
+    assert win.controller.is_running()  # it trained before the mode: leaving resumes
+    qtbot.keyClick(win.network_view, Qt.Key.Key_Space)
+    assert not win.controller.is_running()
+    qtbot.waitUntil(lambda: not win.controller.latest.running, timeout=TIMEOUT)
+    epoch = win.controller.latest.epoch
     qtbot.keyClick(win.network_view, Qt.Key.Key_Right)  # → steps an epoch again
     qtbot.waitUntil(lambda: win.controller.latest.epoch == epoch + 1, timeout=TIMEOUT)
+    qtbot.keyClick(win.network_view, Qt.Key.Key_T)  # entered while paused: leaving stays paused
+    qtbot.keyClick(win.network_view, Qt.Key.Key_Escape)
+    assert not win.controller.is_running()
 
 
 def test_the_toolbar_button_and_the_menu_enter_the_mode(qtbot, windows):

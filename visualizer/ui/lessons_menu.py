@@ -104,6 +104,7 @@ class LessonController(QObject):
             self._before = (window_config, getattr(window.controller, "_dataset", None))
         mode = getattr(window, "stepthrough", None)
         if mode is not None:
+            mode._was_running = False  # the lesson starts paused
             mode.leave()
         window.controller.pause()
         window._config = config

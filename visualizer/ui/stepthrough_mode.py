@@ -116,6 +116,7 @@ class StepThroughMode(QObject):
         self._requested: tuple | None = None  # (generation, indices, steps, reduction) last asked for
         self._applied = False  # an Update was sent: the next record starts at Forward again
         self._batch_pending = False
+        self._was_running = False  # training ran when the mode was entered: leaving resumes it
         self.hovered: tuple | None = None
         self.selected: tuple | None = None
 
@@ -188,6 +189,7 @@ class StepThroughMode(QObject):
             app = QApplication.instance()
             app.removeEventFilter(self)
             app.installEventFilter(self)  # (again) the newest filter is asked first: → moves stages, not epochs
+            self._was_running = self.controller.is_running()
             self.controller.pause()
             ed = getattr(self.window, "data_editor", None)
             if ed is not None and getattr(ed, "act_draw", None) is not None and ed.act_draw.isChecked():
@@ -203,7 +205,12 @@ class StepThroughMode(QObject):
                 "Step-through: click a training point (Shift+click: a mini-batch) · → / ← stages · Esc leaves", 8000)
         else:
             self.hovered = self.selected = None
-            self.window.statusBar().showMessage("Step-through left; Space trains on.", 4000)
+            if self._was_running and not self.controller.is_running():
+                self.controller.play()  # training resumes as it was before the mode
+                self.window.statusBar().showMessage("Step-through left; training resumed.", 4000)
+            else:
+                self.window.statusBar().showMessage("Step-through left; Space trains on.", 4000)
+            self._was_running = False
         self._show_marker()
         self.sigChanged.emit()
         self.sigSelectionChanged.emit()
@@ -359,6 +366,7 @@ class StepThroughMode(QObject):
 
     def _on_running_changed(self, running: bool) -> None:
         if running and self.active:
+            self._was_running = False
             self.leave()  # Play leaves the mode: training resumes normally
 
     # ------------------------------------------------------------------ focus (hover and selection)
@@ -388,6 +396,7 @@ class StepThroughMode(QObject):
     def shutdown(self) -> None:
         """The window closes: stop the overlay's animation and the event filters (idempotent)."""
         self.active = False
+        self._was_running = False
         self._forget_app()
         overlay = getattr(self.window, "stepthrough_overlay", None)
         if overlay is not None:
