@@ -201,6 +201,14 @@ def test_clicking_a_point_picks_it_and_shift_click_makes_a_batch(qtbot, windows)
     expected = (k, *map(int, others))
     wait_record(qtbot, win, expected)
     assert win.stepthrough.record.n == 3
+    overlay = win.stepthrough_overlay
+    qtbot.keyClick(win.network_view, Qt.Key.Key_Down)  # the neurons show the batch's second sample
+    overlay.finish_animation()
+    assert overlay.sample == 1
+    last = len(win.stepthrough.record.sizes) - 1
+    assert overlay.shown[("node", last, 0)]["out"] == win.stepthrough.record.out[-1][1, 0]
+    qtbot.keyClick(win.network_view, Qt.Key.Key_Up)
+    assert overlay.sample == 0
     assert QApplication.focusWidget() is win.network_view  # the keys still move the stages after a click
     qtbot.keyClick(win.network_view, Qt.Key.Key_B)  # the trainer's next mini-batch
     qtbot.waitUntil(lambda: win.stepthrough.record.n == win.config.batch_size, timeout=TIMEOUT)

@@ -37,6 +37,8 @@ MAX_LABELLED_BIASES = 12
 REVEAL_MS = 260
 """Forward and Backward light one column up every this many milliseconds."""
 GRAD_WIDTHS = (0.8, 1.4, 2.2, 3.2, 4.4, 6.0)
+"""Line width per gradient bin (for neurons of 44 px and more; thinner for smaller ones)."""
+GRAD_ALPHAS = (0.3, 0.45, 0.6, 0.75, 0.88, 1.0)
 LIT_COLOR = "#fbc02d"
 DIM_OPACITY = 0.35
 
@@ -129,9 +131,12 @@ class StepThroughOverlay:
         view.vb.addItem(self._focus_rect, ignoreBounds=True)
         self._grad_bins: list[pg.PlotCurveItem] = []
         for color in (colors.POSITIVE, colors.NEGATIVE):
-            for width in GRAD_WIDTHS:
+            for k, width in enumerate(GRAD_WIDTHS):
+                pen_color = QColor(color)
+                pen_color.setAlphaF(GRAD_ALPHAS[k])
                 item = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True, antialias=True,
-                                        pen=pg.mkPen(color, width=width))
+                                        pen=pg.mkPen(pen_color, width=width))
+                item._width = width  # type: ignore[attr-defined]
                 item.setZValue(2.5)
                 view.vb.addItem(item, ignoreBounds=True)
                 self._grad_bins.append(item)
@@ -313,7 +318,13 @@ class StepThroughOverlay:
         path = QPainterPath()
         s = lay.s
         for col in cols:
-            for node in range(lay.starts[col], lay.starts[col + 1]):
+            a, b = lay.starts[col], lay.starts[col + 1]
+            if s < 14:  # small neurons: one frame around the column (per-neuron frames would merge)
+                x0, y0 = float(lay.node_x[a:b].min()), float(lay.node_y[a:b].min())
+                y1 = float(lay.node_y[a:b].max()) + s
+                path.addRect(QRectF(x0 - 3, y0 - 3, s + 6, y1 - y0 + 6))
+                continue
+            for node in range(a, b):
                 path.addRect(QRectF(lay.node_x[node] - 2, lay.node_y[node] - 2, s + 4, s + 4))
         self._lit.setPath(path)
 
@@ -422,7 +433,13 @@ class StepThroughOverlay:
                 sel = np.flatnonzero(which == k)
                 xs[k].append(lay.pair_x[a:b][sel].reshape(-1))
                 ys[k].append(lay.pair_y[a:b][sel].reshape(-1))
+        scale = float(np.clip(lay.s / 44.0, 0.25, 1.0))  # dense networks: thinner lines, as the weights' are
         for k, item in enumerate(self._grad_bins):
+            pen = item.opts["pen"]
+            if abs(pen.widthF() - item._width * scale) > 1e-9:
+                pen = QPen(pen)
+                pen.setWidthF(item._width * scale)
+                item.setPen(pen)
             if xs[k]:
                 item.setData(np.concatenate(xs[k]), np.concatenate(ys[k]))
         self.grad_scale = top

@@ -463,8 +463,11 @@ class StepThroughMode(QObject):
                                                                        Qt.KeyboardModifier.KeypadModifier):
             return False
         key = event.key()
-        if key not in (Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Escape, Qt.Key.Key_B):
+        if key not in (Qt.Key.Key_Right, Qt.Key.Key_Left, Qt.Key.Key_Escape, Qt.Key.Key_B, Qt.Key.Key_Up,
+                       Qt.Key.Key_Down):
             return False
+        if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and (self.record is None or self.record.n < 2):
+            return False  # ↑ / ↓ choose the sample of a mini-batch the neurons show
         if kind == QEvent.Type.ShortcutOverride:
             event.accept()
             return True
@@ -475,6 +478,10 @@ class StepThroughMode(QObject):
             self.previous_stage()
         elif key == Qt.Key.Key_B:
             self.pick_next_batch()
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            overlay = getattr(self.window, "stepthrough_overlay", None)
+            if overlay is not None:
+                overlay.set_sample(overlay.sample + (1 if key == Qt.Key.Key_Down else -1))
         else:
             self.leave()
         return True
