@@ -99,6 +99,7 @@ def test_function_points_and_classes():
         (["--points", "many"], "--points"),
         (["--points", "10000000"], "--points"),
         (["--classes", "1"], "--classes"),
+        (["--dataset", "blobs", "--classes", "2"], "--classes"),
         (["--classes", "11"], "--classes"),
         (["--classes", "4"], "--classes"),  # not blobs
         (["--dataset", "iris", "--points", "100"], "--points"),

@@ -118,8 +118,8 @@ def _classes(text: str) -> int:
         value = int(text.strip())
     except ValueError:
         value = None
-    if value is None or not 2 <= value <= 10:
-        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number of classes from 2 to 10")
+    if value is None or not 3 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number of classes from 3 to 10")
     return value
 
 
