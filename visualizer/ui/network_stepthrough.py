@@ -216,6 +216,7 @@ class StepThroughOverlay:
             label.setZValue(8)
             self.view.vb.addItem(label, ignoreBounds=True)
         label.setAnchor(anchor)
+        label.setZValue(8)
         label.setHtml(f"<div style='font-size:7pt; color:#222'>{html}</div>")
         label.setPos(x, y)
         label.show()
@@ -232,6 +233,8 @@ class StepThroughOverlay:
                 window.statusBar().showMessage(f"Step-through overlay: {type(err).__name__}: {err}", 5000)
 
     def _draw_stage(self) -> None:
+        from .formula_panel import default_focus
+
         view, mode = self.view, self.mode
         self._clear()
         active = mode.active and view._layout is not None and view._snap is not None
@@ -258,7 +261,8 @@ class StepThroughOverlay:
         few = lay.n_nodes <= MAX_LABELLED_NODES
         focus = mode.focus
         if not fits(focus, tuple(num.sizes)):
-            focus = None
+            focus = default_focus(num.record, stage)  # what the formula panel explains when nothing is chosen
+        self._focus = focus
         focus_nodes = self._focus_nodes(focus)
         self._mark_focus(lay, focus)
         if stage == "Backward":
@@ -380,7 +384,7 @@ class StepThroughOverlay:
             html = f"δ = {_f(values['delta'])}"
         else:  # Update: the neuron's bias
             few = lay.n_nodes <= MAX_LABELLED_BIASES
-            if col == 0 or not (few or (col, unit) in self._focus_nodes(self.mode.focus)):
+            if col == 0 or not (few or (col, unit) in self._focus_nodes(self._focus)):
                 return
             old, new = float(num.oldb[col - 1][unit]), float(num.newb[col - 1][unit])
             values = {"old": old, "new": new}
@@ -403,9 +407,13 @@ class StepThroughOverlay:
             old, new = float(num.oldW[layer][i, j]), float(num.newW[layer][i, j])
             self.shown[("synapse", layer, i, j)] = {"old": old, "new": new}
             x0, y0, x1, y1 = self.view.synapse_segment(layer, i, j)
-            t = 0.35 + 0.3 * ((i * 7 + j * 3) % 5) / 4  # spread the labels of one layer along the lines
-            self._label(f"{_f(old)}→{_f(new)}", x0 + t * (x1 - x0), y0 + t * (y1 - y0), (0.5, 0.5))
-        if focus is not None and focus[0] in ("bias", "node") and lay.n_nodes > MAX_LABELLED_NODES:
+            if len(items) == 1:  # the focus: above the middle of its line, in front of the neurons' labels
+                t, anchor = 0.55, (0.5, 1.1)
+            else:
+                t, anchor = 0.35 + 0.3 * ((i * 7 + j * 3) % 5) / 4, (0.5, 0.5)  # spread a layer's labels
+            label = self._label(f"w {_f(old)} → {_f(new)}", x0 + t * (x1 - x0), y0 + t * (y1 - y0), anchor)
+            label.setZValue(9 if len(items) == 1 else 8)
+        if focus is not None and focus[0] in ("bias", "node") and lay.n_nodes > MAX_LABELLED_BIASES:
             col, unit = focus[1], focus[2]
             if col > 0:
                 self.shown[("bias", col, unit)] = {"old": float(num.oldb[col - 1][unit]),
