@@ -164,9 +164,12 @@ def test_t_enters_the_mode_and_pauses_esc_leaves(qtbot, windows):
     qtbot.keyClick(win.network_view, Qt.Key.Key_Escape)
     assert not win.stepthrough.active and not win.formula_panel.dock.isVisible()
     assert win.controller.is_running()  # it trained before the mode: leaving resumes
+    serial = win.controller.latest.serial
     qtbot.keyClick(win.network_view, Qt.Key.Key_Space)
     assert not win.controller.is_running()
-    qtbot.waitUntil(lambda: not win.controller.latest.running, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: win.controller.latest.serial > serial and not win.controller.latest.running,
+                    timeout=TIMEOUT)  # a snapshot taken after the pause
+    qtbot.wait(100)
     epoch = win.controller.latest.epoch
     qtbot.keyClick(win.network_view, Qt.Key.Key_Right)  # → steps an epoch again
     qtbot.waitUntil(lambda: win.controller.latest.epoch == epoch + 1, timeout=TIMEOUT)
