@@ -133,3 +133,18 @@ def test_tutorial_lessons_end_within_001_of_the_printed_outputs(qtbot, win, name
     want = np.array(engine_lessons.get_lesson(name).expected.outputs)
     assert np.all(np.abs(panel.network_column - want) <= 0.01)
     assert all(row[3].endswith("✓") for row in panel.expected_cells())
+
+
+def test_reset_in_a_lesson_starts_from_the_lessons_own_weights(qtbot, win):
+    gen = win.controller.latest.generation
+    win.lessons.open_lesson("tutorial_003")
+    gen = wait_gen(qtbot, win, gen).generation
+    start = [w.copy() for w in win.controller.latest.weights]
+    for _ in range(3):
+        qtbot.keyClick(win.network_view, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: win.controller.latest.epoch == 3, timeout=TIMEOUT)
+    assert not np.array_equal(win.controller.latest.weights[0], start[0])
+    qtbot.keyClick(win.network_view, Qt.Key.Key_R)
+    snap = wait_gen(qtbot, win, gen)
+    assert snap.epoch == 0 and np.array_equal(snap.weights[0], start[0])  # np.random.seed(1), as the tutorial
+    assert win.lessons.active()

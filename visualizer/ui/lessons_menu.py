@@ -37,6 +37,7 @@ class LessonController(QObject):
         self.name: str | None = None
         self.variant: str | None = None
         self._before = None  # (config, dataset) to restore when the lesson is left
+        self._epochs: int | None = None
         self.panel = LessonPanel()
         self.dock = QDockWidget("Lesson", window)
         self.dock.setObjectName("lesson")
@@ -50,6 +51,7 @@ class LessonController(QObject):
         self.panel.sigLeave.connect(self.leave)
         self.panel.unit.sigChanged.connect(self._on_unit_edited)
         window.controller.sigSnapshot.connect(self._on_snapshot)
+        window.act_reset.triggered.connect(self._on_reset)
         self.menu = self._build_menu()
         QApplication.instance().installEventFilter(self)
         window.destroyed.connect(self._forget_app)
@@ -112,6 +114,7 @@ class LessonController(QObject):
         window.data_panel.set_config(config)
         window.hyper_toolbar.set_config(config)
         self.lesson, self.name, self.variant = resolved, name, variant
+        self._epochs = epochs
         self.panel.show_lesson(resolved, variant)
         self.dock.setWindowTitle(f"Lesson: {resolved.title}")
         self.dock.show()
@@ -141,6 +144,12 @@ class LessonController(QObject):
         if hidden is not None:
             hidden.show_for_lesson(())
         window.statusBar().showMessage("Lesson left: back to your settings.", 5000)
+
+    def _on_reset(self, *_args) -> None:
+        """Reset (R) in a lesson starts it over from its own weights (the tutorials' numpy seed, the unit's
+        weights), not from the engine's seeded ones."""
+        if self.lesson is not None:
+            self.open_lesson(self.name, self.variant, epochs=self._epochs)
 
     def active(self) -> bool:
         return self.lesson is not None
