@@ -213,6 +213,7 @@ class TransformedSpaceView(_SmallView):
             self.lines.setData([], [])
         P = ts.points
         keep = np.isfinite(P).all(axis=1)
+        self.points.setSize(11 if len(P) <= 50 else 5)  # a table of a few rows: points you can see
         self.points.setData(pos=P[keep], brush=[b for b, k in zip(_point_brushes(snap, inputs.y), keep,
                                                                     strict=True) if k])
         self.plot.setLabel("bottom", ts.axes[0])
