@@ -341,3 +341,16 @@ def test_a_selection_in_a_layer_that_goes_away_is_forgotten(qtbot, windows):
     assert win.stepthrough.focus is None
     win.stepthrough_overlay.finish_animation()
     assert "output" in win.formula_panel.title.text()
+
+
+def test_rows_that_the_new_data_does_not_have_fall_back_to_the_first(qtbot, windows):
+    win = windows(Config(hidden=(2,)))
+    enter(qtbot, win)
+    n = win.controller.latest.dataset.n_train
+    win.stepthrough.pick(n - 1)
+    wait_record(qtbot, win, (n - 1,))
+    win._on_config_edit({"train_fraction": 0.1})  # far fewer training rows
+    qtbot.waitUntil(lambda: win.stepthrough.payload is not None
+                    and win.stepthrough.payload["generation"] == win.controller.latest.generation
+                    and win.controller.latest.dataset.n_train < n, timeout=TIMEOUT)
+    assert win.stepthrough.indices == (0,) and win.stepthrough.record.indices == (0,)

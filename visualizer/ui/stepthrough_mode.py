@@ -332,6 +332,11 @@ class StepThroughMode(QObject):
         snap = self.controller.latest
         if not self.active or snap is None or self._batch_pending:
             return
+        n_train = int(getattr(snap.dataset, "n_train", 0) or 0)
+        if n_train and any(not 0 <= i < n_train for i in self.indices):  # other data now (regenerated, a lesson)
+            self.indices = tuple(i for i in self.indices if 0 <= i < n_train) or (0,)
+            self.stage = 0
+            self._show_marker()
         key = self._key(snap)
         if not force and key == self._requested:
             return
