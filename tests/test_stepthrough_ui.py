@@ -159,6 +159,11 @@ def test_t_enters_the_mode_and_pauses_esc_leaves(qtbot, windows):
     assert win.stepthrough.stage == 1
     qtbot.keyClick(win.network_view, Qt.Key.Key_Left)
     assert win.stepthrough.stage == 0
+    bar = win.stepthrough_overlay.bar
+    qtbot.mouseClick(bar.stage_labels[2], Qt.MouseButton.LeftButton)  # a click on "3 Backward"
+    assert win.stepthrough.stage == 2 and bar.current_text() == "Backward"
+    qtbot.mouseClick(bar.stage_labels[0], Qt.MouseButton.LeftButton)
+    assert win.stepthrough.stage == 0
     qtbot.wait(150)
     assert win.controller.latest.epoch == epoch
     qtbot.keyClick(win.network_view, Qt.Key.Key_Escape)

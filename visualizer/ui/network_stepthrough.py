@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QRectF, Qt, QTimer
+from PyQt6.QtCore import QRectF, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor, QPainterPath, QPen
 from PyQt6.QtWidgets import QFrame, QGraphicsPathItem, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -47,9 +47,24 @@ def _f(x) -> str:
     return format_number(float(x))
 
 
+class _StageLabel(QLabel):
+    """A stage's name in the stage bar; a click goes to that stage."""
+
+    clicked = pyqtSignal()
+
+    def mousePressEvent(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
+
+
 class StageBar(QFrame):
     """Top of the network view while the mode is on: the four stages (the current one highlighted), what is being
     stepped through, and the keys."""
+
+    sigStage = pyqtSignal(int)
 
     def __init__(self, parent: QWidget, batch_action):
         super().__init__(parent)
@@ -64,8 +79,11 @@ class StageBar(QFrame):
         rows.addLayout(row)
         self.stage_labels = []
         for k, name in enumerate(STAGES):
-            label = QLabel(f"{k + 1} {name}")
+            label = _StageLabel(f"{k + 1} {name}")
             label.setObjectName(f"stage{name}")
+            label.setCursor(Qt.CursorShape.PointingHandCursor)
+            label.setToolTip(f"Go to {name}")
+            label.clicked.connect(lambda k=k: self.sigStage.emit(k))
             self.stage_labels.append(label)
             row.addWidget(label)
             if k < len(STAGES) - 1:
@@ -141,6 +159,8 @@ class StepThroughOverlay:
                 view.vb.addItem(item, ignoreBounds=True)
                 self._grad_bins.append(item)
         self.bar = StageBar(view.graphics.viewport(), mode.act_batch)
+        self.bar.sigStage.connect(mode.set_stage)
+        self.bar.sigStage.connect(lambda _k: view.setFocus(Qt.FocusReason.OtherFocusReason))  # keys go on
         self._stage_drawn = None
         self.sample = 0  # which sample of a mini-batch the neuron labels show
         mode.sigChanged.connect(self.refresh)
