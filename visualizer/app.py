@@ -543,6 +543,9 @@ def _screenshot(path: str, epochs: int, config, size, dataset=None, lesson=None,
             snap = controller.latest
             if snap is not None:
                 window.draw(snap)
+                hidden = getattr(window, "hidden_views", None)
+                if hidden is not None:
+                    hidden.refresh(force=True)  # the hidden-layer tabs and marks follow at most 5×/s: now
             app.processEvents()
         except Exception as err:  # draw what can be drawn: the PNG and the exit must still happen
             print(f"nn-visualizer: error: drawing the final state failed: {type(err).__name__}: {err}",

@@ -309,9 +309,17 @@ class HealthMarks:
             pen.setCosmetic(True)
             item.setPen(pen)
         self.health: list[dict] = []
+        self._last = None
+        self._layout_drawn = None
+        view.vb.sigTransformChanged.connect(self._on_transform)
+
+    def _on_transform(self, *_args) -> None:
+        if self._last is not None and self.view._layout is not self._layout_drawn:
+            self.draw(*self._last)  # a new layout (a resize, another network): the marks move with it
 
     def draw(self, snap, net: Network, inputs: Inputs) -> None:
-        lay = self.view._layout
+        self._last = (snap, net, inputs)
+        lay = self._layout_drawn = self.view._layout
         dead_path, sat_path = QPainterPath(), QPainterPath()
         if lay is not None and tuple(getattr(self.view._snap, "sizes", ())) == tuple(snap.sizes):
             with np.errstate(all="ignore"):
@@ -328,7 +336,7 @@ class HealthMarks:
                         dead_path.moveTo(x + s, y)
                         dead_path.lineTo(x, y + s)
                     elif h["saturated"][unit] >= SATURATED_SHARE:
-                        sat_path.addEllipse(QRectF(x - 3, y - 3, s + 6, s + 6))
+                        sat_path.addEllipse(QRectF(x - 6, y - 6, s + 12, s + 12))  # outside a lit frame
         self.item.setPath(dead_path)
         self.sat_item.setPath(sat_path)
 

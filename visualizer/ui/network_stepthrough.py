@@ -324,7 +324,11 @@ class StepThroughOverlay:
                 text += f" at ({_f(x)}, {_f(y)})"
             except (IndexError, ValueError, TypeError):
                 pass
-        return text + f" · loss {_f(num.loss)}"
+        text += f" · loss {_f(num.loss)}"
+        if STAGES[self.mode.stage] == "Backward":
+            top = max((float(np.nanmax(np.abs(g))) for g in num.gW if g.size), default=0.0)
+            text += f"<br>synapses: gradient (thickest |∂L/∂w| = {_f(top)})"
+        return text
 
     def _place_bar(self, *_args) -> None:
         if self.bar.isVisible():
