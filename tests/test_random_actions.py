@@ -81,6 +81,10 @@ SHORTCUT_KEYS = (
     ("Shift+Right", Key.Key_Right, Mod.ShiftModifier), ("R", Key.Key_R, NO_MOD),
     ("Shift+R", Key.Key_R, Mod.ShiftModifier), ("G", Key.Key_G, NO_MOD), ("Escape", Key.Key_Escape, NO_MOD),
     ("Tab", Key.Key_Tab, NO_MOD), ("Left", Key.Key_Left, NO_MOD), ("Up", Key.Key_Up, NO_MOD),
+    # the teaching and data-editing modes: step-through, draw data, its class keys, undo and redo
+    ("T", Key.Key_T, NO_MOD), ("D", Key.Key_D, NO_MOD), ("1", Key.Key_1, NO_MOD), ("3", Key.Key_3, NO_MOD),
+    ("B", Key.Key_B, NO_MOD), ("Ctrl+Z", Key.Key_Z, Mod.ControlModifier),
+    ("Ctrl+Shift+Z", Key.Key_Z, Mod.ControlModifier | Mod.ShiftModifier),
 )
 # Buttons whose dialogs (file choosers, message boxes) or effect (quitting) are out of this test's scope.
 EXCLUDED_TEXT = ("quit", "screenshot", "shortcut", "about", "…", "...", "load", "open", "save", "csv")
