@@ -475,7 +475,23 @@ def _run(config, size, use_settings: bool, dataset=None, lesson=None) -> int:
     if size:
         window.resize(*_fit(size, window))
     window.show()
-    return app.exec()
+    code = app.exec()
+    _dispose(window)
+    return code
+
+
+def _dispose(window) -> None:
+    """Destroy the window (and its training thread's objects) while the QApplication still exists.
+
+    Returning from the function that holds both would free the QApplication first (Python frees a frame's locals
+    in order of definition) and leave Qt objects to be destroyed without their application: a crash at exit,
+    seen now and then as status -11 after a --screenshot run had written its PNG.
+    """
+    from PyQt6.QtCore import QCoreApplication, QEvent
+
+    window.shutdown()  # idempotent: the training thread has ended
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _timeout_s() -> float:
@@ -644,6 +660,8 @@ def _screenshot(path: str, epochs: int, config, size, dataset=None, lesson=None,
     safety.timeout.connect(on_timeout)
     safety.start(int(min(timeout, 86_400) * 1000))
     app.exec()
+    safety.stop()
+    _dispose(window)
     return state["code"]
 
 
