@@ -106,6 +106,8 @@ def test_mcculloch_pitts_truth_table_follows_the_edited_weights(qtbot, win):
     w1.selectAll()
     qtbot.keyClicks(w1, "-1")  # w = (−1, 1), θ = 0.5: only (0, 1) fires
     assert unit.outputs.tolist() == [0, 1, 0, 0]
+    (x0, y0), (x1, y1) = unit.segment  # the threshold line drawn: −x₁ + x₂ = 0.5
+    assert abs(-x0 + y0 - 0.5) < 1e-12 and abs(-x1 + y1 - 0.5) < 1e-12
     expected = engine_lessons.truth_table([-1.0, 1.0], 0.5).outputs
     assert unit.outputs.tolist() == expected.tolist()
     qtbot.waitUntil(lambda: win.controller.latest.weights[0][0, 0] == -1.0, timeout=TIMEOUT)

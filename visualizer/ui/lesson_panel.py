@@ -31,7 +31,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from ..engine.mcculloch_pitts import truth_table
+from ..engine.mcculloch_pitts import threshold_line, truth_table
 from ..engine.network import Network
 from . import colors
 from .numbers import format_number
@@ -188,13 +188,20 @@ class TruthTableEditor(QGroupBox):
         brushes = [pg.mkBrush(colors.POSITIVE if o else colors.NEGATIVE) for o in tt.outputs]
         self.points.setData(pos=X, brush=brushes)
         lo, hi = -0.4, 1.4
-        if w.shape[0] == 2 and abs(w[1]) > 1e-12:
-            xs = np.array([lo, hi])
-            self.line.setData(xs, (theta - w[0] * xs) / w[1])
-        elif abs(w[0]) > 1e-12:
+        if w.shape[0] == 2:
+            segment = threshold_line(w, theta, (lo, hi))  # the engine's w₁·x₁ + w₂·x₂ = θ, clipped to the view
+            self.segment = segment
+            if segment is None:
+                self.line.setData([], [])
+            else:
+                (x0, y0), (x1, y1) = segment
+                self.line.setData([x0, x1], [y0, y1])
+        elif abs(w[0]) > 1e-12:  # one input: the threshold x = θ / w on its axis
             x = theta / w[0]
+            self.segment = ((x, lo), (x, hi))
             self.line.setData([x, x], [lo, hi])
         else:
+            self.segment = None
             self.line.setData([], [])
 
 
