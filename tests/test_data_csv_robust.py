@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from visualizer.engine.data import CSVFormatError, Dataset, read_csv, write_csv
-from visualizer.engine.data import csv as csvio
+from visualizer.engine.data.csv import read as csvio
 
 FUZZ = settings(
     max_examples=400,
