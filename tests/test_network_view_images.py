@@ -57,6 +57,7 @@ def test_digit_inputs_are_one_block_and_neurons_show_weight_images(view):
     view.update_snapshot(snap)
     lay = view._layout
     assert lay.image_side == 8
+    assert view.drawn_sizes() == tuple(snap.sizes)  # the block counts as one layer of 64 inputs
     # the 64 input cells touch: an 8 × 8 block, row-major like the image
     x, y = lay.node_x[:64].reshape(8, 8), lay.node_y[:64].reshape(8, 8)
     assert np.allclose(np.diff(x, axis=1), lay.s) and np.allclose(np.diff(y, axis=0), lay.s)

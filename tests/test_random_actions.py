@@ -302,15 +302,8 @@ class Monkey:
             self.claim_since = None
 
     def drawn_sizes(self) -> tuple[int, ...]:
-        rects = self.win.network_view.node_rects()
-        sizes: list[int] = []
-        last_x = None
-        for x in rects[:, 0]:
-            if last_x is None or abs(x - last_x) > 1e-9:
-                sizes.append(0)
-                last_x = x
-            sizes[-1] += 1
-        return tuple(sizes)
+        # the view's own count: image inputs (the 8×8 digits) are drawn as a block, not one column
+        return self.win.network_view.drawn_sizes()
 
     def settle(self) -> None:
         """Wait until the worker runs the window's configuration and the view drew it; compare the shapes."""

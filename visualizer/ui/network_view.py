@@ -282,6 +282,11 @@ class NetworkView(InteractionMixin, StructureMixin, RenderMixin, QWidget):
         """A copy of the current atlas, ``(H, W, 4)`` uint8 RGBA (thumbnails and bias squares)."""
         return self._atlas.copy()
 
+    def drawn_sizes(self) -> tuple[int, ...]:
+        """Units per layer of the network drawn now, inputs first (``()`` before the first snapshot)."""
+        lay = self._layout
+        return () if lay is None else tuple(int(n) for n in np.diff(lay.starts))
+
     def node_rects(self) -> np.ndarray:
         """``(n_nodes, 4)`` array of ``x, y, w, h`` in view coordinates, inputs first, layer by layer."""
         lay = self._layout
