@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from visualizer import __version__
-from visualizer.app import NO_WINDOW_ADVICE, build_parser, config_from_args, no_display_problem, parse
+from visualizer.app import NO_WINDOW_ADVICE, no_display_problem
+from visualizer.cli import build_parser, config_from_args, parse
 from visualizer.engine.experiment import build
 from visualizer.settings import SIZE_MAX, SIZE_MIN
 

@@ -11,10 +11,11 @@ import sys
 import numpy as np
 import pytest
 
-from visualizer.app import parse, summary_line
+from visualizer.cli import parse
 from visualizer.engine.data import DATASETS
 from visualizer.engine.data.generators import cli_name
 from visualizer.engine.experiment import build
+from visualizer.screenshot import summary_line
 
 
 def run(*args, timeout=120):

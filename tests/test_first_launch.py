@@ -287,7 +287,7 @@ def test_regularization_rate_box_reads_a_comma_and_refuses_a_negative(qtbot, win
 
 
 def test_hidden_layers_box_accepts_what_the_command_line_accepts(qtbot, window):
-    from visualizer.app import build_parser
+    from visualizer.cli import build_parser
 
     field = window.data_panel.layers
     assert field.placeholderText() and "0" in field.toolTip() and "64" in field.toolTip()
