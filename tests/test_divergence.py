@@ -11,7 +11,8 @@ import pytest
 
 from visualizer.engine import GridEvaluator, Network
 from visualizer.engine.experiment import Config, build
-from visualizer.engine.trainer import MAX_PARAMETER, StopReason
+from visualizer.engine.stopping import StopReason
+from visualizer.engine.trainer import MAX_PARAMETER
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])

@@ -17,7 +17,7 @@ from visualizer.engine.hidden import (
     transformed_space,
     weight_histograms,
 )
-from visualizer.engine.trainer import GradNormHistory
+from visualizer.engine.history import GradNormHistory
 
 
 def trained(hidden=(6, 2), activation="tanh", epochs=5):

@@ -49,7 +49,7 @@ def _screenshot(path: str, epochs: int, config, size, dataset=None, lesson=None,
     from PyQt6.QtCore import QTimer
 
     from .engine.experiment import Config
-    from .engine.trainer import StopCriteria
+    from .engine.stopping import StopCriteria
     from .ui.main_window import MainWindow
 
     config = (config or Config()).replace(stop=StopCriteria(max_epochs=epochs) if epochs else StopCriteria())

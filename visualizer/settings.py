@@ -26,7 +26,7 @@ from .engine.features import FEATURES, check_features
 from .engine.losses import LOSSES, NEEDS_PROBABILITIES
 from .engine.network import INITS
 from .engine.optimizers import OPTIMIZERS
-from .engine.trainer import StopCriteria
+from .engine.stopping import StopCriteria
 
 SEED_MAX = 2**31 - 1
 """Seeds are 0 … 2³¹−1: the seed box is a Qt spin box (a C int)."""

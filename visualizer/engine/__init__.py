@@ -38,7 +38,9 @@ from .losses import LOSSES
 from .network import INITS, Network
 from .optimizers import OPTIMIZERS, make_optimizer
 from .slicing import SliceGridEvaluator, SliceGridResult, slice_grid
-from .trainer import StopCriteria, StopReason, Trainer, encode_targets, predict_classes
+from .stopping import StopCriteria, StopReason
+from .targets import encode_targets, predict_classes
+from .trainer import Trainer
 
 __all__ = [
     "ACTIVATIONS",

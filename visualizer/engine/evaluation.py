@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .trainer import predict_classes
+from .targets import predict_classes
 
 __all__ = [
     "EVALUATION_ROWS",

@@ -20,7 +20,9 @@ from .features import DEFAULT_FEATURES, FEATURES, check_features, feature_matrix
 from .grid import GridEvaluator
 from .network import REDUCTIONS, Network
 from .slicing import SliceGridEvaluator
-from .trainer import StopCriteria, Trainer, output_units
+from .stopping import StopCriteria
+from .targets import output_units
+from .trainer import Trainer
 
 PLAYGROUND_LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 """TensorFlow Playground's learning-rate ladder."""

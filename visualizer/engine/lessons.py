@@ -23,7 +23,7 @@ import numpy as np
 from .data import Dataset
 from .experiment import Config, Experiment, build
 from .mcculloch_pitts import truth_table
-from .trainer import StopCriteria
+from .stopping import StopCriteria
 
 __all__ = [
     "LESSONS",

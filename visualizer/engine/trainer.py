@@ -3,6 +3,9 @@
 The :class:`Trainer` owns a :class:`~visualizer.engine.network.Network`, an optimizer, the prepared training and
 test arrays, a seeded shuffling generator and the per-epoch history. It never sleeps, draws or locks: the Qt
 worker in :mod:`visualizer.training` drives it step by step and reads snapshots between steps.
+Its parts live beside it: the stopping criteria in :mod:`.stopping`, the per-epoch records in :mod:`.history`,
+the label encoding in :mod:`.targets`, the health statistics in :mod:`.statistics`, saving and restoring in
+:mod:`.trainer_state`.
 
 An *epoch* is one pass over the whole training set in mini-batches of ``batch_size`` samples (the last batch may
 be smaller); the set is reshuffled at the start of every epoch. After each epoch the train and test loss and
@@ -37,12 +40,17 @@ from __future__ import annotations
 
 import copy
 import math
-from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from . import trainer_state
+from .evaluation import evaluate
+from .history import GradNormHistory, History
 from .network import REDUCTIONS, Network
 from .optimizers import make_optimizer
+from .statistics import statistics as _statistics
+from .stopping import StopCriteria, StopReason
+from .targets import encode_targets, output_units, predict_classes
 
 MAX_PARAMETER = 1e6
 """A step that leaves a parameter larger than this in magnitude has diverged (unless the parameters were
@@ -52,167 +60,6 @@ any useful fit but far below what overflows a float32 drawing or an integer cast
 
 _MAX_NORM_SQ = MAX_PARAMETER**2
 _FLOAT_MAX = float(np.finfo(np.float64).max)
-
-
-@dataclass
-class StopCriteria:
-    """Tutorial 004's four terminating conditions; each is off when ``None``.
-
-    Attributes
-    ----------
-    target_loss : float or None
-        Stop once the training loss is at or below this value ("the error is minimized").
-    max_epochs : int or None
-        Stop after this many epochs ("the maximum number of iterations").
-    patience : int or None
-        Stop when the training loss has not fallen by more than ``min_delta`` below its best for this many
-        epochs ("no further reduction in error value").
-    early_stop : int or None
-        Stop when the test loss has risen for this many consecutive epochs while the training loss keeps
-        falling — the training error no longer tracks the validation error (early stopping).
-    min_delta : float
-        Smallest reduction that counts as progress for ``patience``.
-    """
-
-    target_loss: float | None = None
-    max_epochs: int | None = None
-    patience: int | None = None
-    early_stop: int | None = None
-    min_delta: float = 0.0
-
-
-class StopReason:
-    """The reasons :meth:`Trainer.run_epoch` reports (plain strings, shown to the user as they are)."""
-
-    TARGET = "target loss reached"
-    MAX_EPOCHS = "maximum epochs reached"
-    PLATEAU = "no further reduction in loss"
-    EARLY_STOP = "test loss rising (early stop)"
-    DIVERGED = "Diverged"
-    """Prefix of the divergence reason; the full text (see :meth:`Trainer.diverged_reason`) says at which epoch
-    and what to try."""
-
-
-class History:
-    """Append-only per-epoch records in amortised-doubling numpy arrays.
-
-    ``view()`` returns read-only views of the filled part; since filled entries are never rewritten and growing
-    allocates a new array, a view handed to another thread stays valid and unchanged.
-    """
-
-    FIELDS = ("train_loss", "test_loss", "train_metric", "test_metric")
-
-    def __init__(self, capacity: int = 1024):
-        self.n = 0
-        self._data = np.full((len(self.FIELDS), capacity), np.nan)
-
-    def append(self, *values: float) -> None:
-        if self.n == self._data.shape[1]:
-            grown = np.full((len(self.FIELDS), 2 * self.n), np.nan)
-            grown[:, : self.n] = self._data
-            self._data = grown
-        self._data[:, self.n] = values
-        self.n += 1
-
-    def view(self) -> dict[str, np.ndarray]:
-        block = self._data[:, : self.n]
-        block.flags.writeable = False
-        return dict(zip(self.FIELDS, block, strict=True))
-
-    def last(self, field: str) -> float:
-        return float(self._data[self.FIELDS.index(field), self.n - 1]) if self.n else math.nan
-
-    def state_dict(self) -> dict:
-        return {"data": self._data[:, : self.n].copy()}
-
-    def load_state_dict(self, state: dict) -> None:
-        data = np.asarray(state["data"], dtype=np.float64)
-        self.n = data.shape[1]
-        self._data = np.full((len(self.FIELDS), max(1024, 2 * self.n)), np.nan)
-        self._data[:, : self.n] = data
-
-
-class GradNormHistory:
-    """Per weight layer, the size (L2 norm, weights and bias) of the last step's gradient, once per epoch.
-
-    Bounded: at most ``capacity`` rows are kept. When full, every other row goes and from then on only every
-    ``stride``-th epoch is recorded (the stride doubles each time), so a long run keeps an evenly thinned
-    picture of its whole history in constant memory.
-    """
-
-    def __init__(self, n_layers: int, capacity: int = 1024):
-        self.capacity = max(2, int(capacity))
-        self.stride = 1
-        self.n = 0
-        self._epochs = np.zeros(self.capacity, dtype=np.int64)
-        self._norms = np.zeros((self.capacity, n_layers))
-
-    def append(self, epoch: int, norms: np.ndarray) -> None:
-        if epoch % self.stride:
-            return
-        if self.n == self.capacity:
-            self.stride *= 2
-            keep = np.flatnonzero(self._epochs % self.stride == 0)
-            k = keep.shape[0]
-            self._epochs[:k] = self._epochs[keep]
-            self._norms[:k] = self._norms[keep]
-            self.n = k
-            if epoch % self.stride:
-                return
-        self._epochs[self.n] = epoch
-        self._norms[self.n] = norms
-        self.n += 1
-
-    def view(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(epochs (k,), norms (k, n_layers))``, copies: epoch numbers and the per-layer gradient norms."""
-        return self._epochs[: self.n].copy(), self._norms[: self.n].copy()
-
-
-def encode_targets(y: np.ndarray, task: str, n_classes: int, output: str) -> np.ndarray:
-    """Targets for the network's output layer.
-
-    Parameters
-    ----------
-    y : ndarray, shape (n,)
-        Class indices (classification) or values (regression).
-    task : {"classification", "regression"}
-    n_classes : int
-    output : str
-        Output activation: softmax → one-hot; tanh and linear → ±1 (Playground's labels, so that 0 separates
-        the classes, as :func:`predict_classes` assumes); sigmoid → 0/1. With two classes and a tanh, sigmoid
-        or linear output a single unit says "class 1", with more classes there is one unit per class.
-
-    Returns
-    -------
-    ndarray, shape (n, n_out)
-    """
-    y = np.asarray(y)
-    if task == "regression":
-        return y.astype(np.float64).reshape(-1, 1)
-    idx = y.astype(np.int64)
-    if output in ("tanh", "sigmoid", "linear") and n_classes == 2:
-        T = idx.astype(np.float64).reshape(-1, 1)
-    else:
-        T = np.zeros((idx.shape[0], n_classes))
-        T[np.arange(idx.shape[0]), idx] = 1.0
-    if output in ("tanh", "linear"):
-        T = 2.0 * T - 1.0
-    return T
-
-
-def output_units(task: str, n_classes: int, output: str) -> int:
-    """How many output units :func:`encode_targets` needs."""
-    if task == "regression":
-        return 1
-    return 1 if (n_classes == 2 and output != "softmax") else n_classes
-
-
-def predict_classes(O: np.ndarray, output: str) -> np.ndarray:
-    """Class index for each row of outputs ``O`` (n, n_out): a threshold for one unit, argmax otherwise."""
-    if O.shape[1] == 1:
-        threshold = 0.5 if output == "sigmoid" else 0.0
-        return (O[:, 0] > threshold).astype(np.int64)
-    return np.argmax(O, axis=1)
 
 
 class Trainer:
@@ -705,88 +552,19 @@ class Trainer:
         return None
 
     def statistics(self) -> dict:
-        """Health of the network on the training set.
-
-        Returns
-        -------
-        dict with
-            ``grad_norm`` : list of float, per weight layer, L2 norm of the last step's gradient (weights and
-            bias); ``dead`` : list of float, per hidden layer, fraction of ReLU / leaky-ReLU units that are
-            inactive on every training sample (0 for other activations); ``saturated`` : list of float, per
-            hidden layer, fraction of sigmoid / tanh activations within 1 % of their limits (0 for others);
-            ``train_loss``, ``test_loss``, ``train_metric``, ``test_metric`` : float, the last epoch's values.
-        """
-        net = self.net
-        grad_norm = [float(np.sqrt(np.einsum("ij,ij->", g, g))) for g in net._grad_blocks]
-        acts = net.forward_all(self.Xa_train[:-1].T)[1:-1]
-        dead, saturated = [], []
-        for a, name in zip(acts, net.activations, strict=True):
-            if name in ("relu", "leaky_relu"):
-                dead.append(float(np.mean(np.all(a <= 0.0, axis=0))))
-            else:
-                dead.append(0.0)
-            if name == "tanh":
-                saturated.append(float(np.mean(np.abs(a) > 0.99)))
-            elif name == "sigmoid":
-                saturated.append(float(np.mean((a < 0.01) | (a > 0.99))))
-            else:
-                saturated.append(0.0)
-        h = self.history
-        return {
-            "grad_norm": grad_norm,
-            "dead": dead,
-            "saturated": saturated,
-            "train_loss": h.last("train_loss"),
-            "test_loss": h.last("test_loss"),
-            "train_metric": h.last("train_metric"),
-            "test_metric": h.last("test_metric"),
-        }
+        """Health of the network on the training set: see :func:`visualizer.engine.statistics.statistics`."""
+        return _statistics(self)
 
     def evaluation(self, **options):
         """Confusion matrix and recall, R² and RMSE on the test set (the training set without one), per-row outputs
         of small sets, test probabilities of images: see :func:`visualizer.engine.evaluation.evaluate`."""
-        from .evaluation import evaluate  # (that module imports this one)
-
         return evaluate(self, **options)
 
     # ------------------------------------------------------------------ sessions
     def state_dict(self) -> dict:
-        """Everything needed to resume bit for bit: weights, optimizer, shuffle stream, epoch position, history."""
-        return {
-            "network": self.net.config(),
-            "params": self.net.params.copy(),
-            "dead": self.net._dead.copy(),
-            "diverged": self.diverged,
-            "optimizer": self.optimizer.state_dict(),
-            "rng": self.rng.bit_generator.state,
-            "epoch": self.epoch,
-            "steps": self.steps,
-            "cursor": self._cursor,
-            "perm": self._perm.copy(),
-            "batch_size": self._batch_size,
-            "batch_reduction": self.batch_reduction,
-            "stop": asdict(self.stop),
-            "stop_reason": self.stop_reason,
-            "progress": [self._best, self._since_best, self._rising, self._prev_test],
-            "history": self.history.state_dict(),
-        }
+        """Everything needed to resume bit for bit: see :func:`visualizer.engine.trainer_state.state_dict`."""
+        return trainer_state.state_dict(self)
 
     def load_state_dict(self, state: dict) -> None:
         """Restore :meth:`state_dict` into a trainer built with the same network configuration and data."""
-        if list(state["network"]["sizes"]) != list(self.net.sizes):
-            raise ValueError("saved state belongs to a network of another shape")
-        self.net.params[:] = state["params"]
-        self.net._set_dead(state["dead"]) if state.get("dead") is not None else self.net.revive()
-        self.diverged = bool(state.get("diverged", False))
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.rng.bit_generator.state = state["rng"]
-        self.epoch, self.steps, self._cursor = int(state["epoch"]), int(state["steps"]), int(state["cursor"])
-        self._perm = np.asarray(state["perm"], dtype=np.int64)
-        self._batch_size = int(state["batch_size"])
-        self.batch_reduction = state.get("batch_reduction", "mean")
-        if self._cursor:
-            self._layout(self._cursor)
-        self.stop = StopCriteria(**state["stop"])
-        self.stop_reason = state["stop_reason"]
-        self._best, self._since_best, self._rising, self._prev_test = state["progress"]
-        self.history.load_state_dict(state["history"])
+        trainer_state.load_state_dict(self, state)
