@@ -34,6 +34,7 @@ from PyQt6.QtWidgets import (
     QLabel,
     QStyle,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -129,21 +130,28 @@ class DataEditor(QWidget):
         self.destination.setToolTip("Where new points go: the training set (the network learns them) or the test "
                                     "set (they only measure it).")
         self.value_label = QLabel("Class")
-        layout = QGridLayout(self)
+        # Until drawing is on the strip is one short row (Draw data, undo, redo): on a 1280×720 screen the loss
+        # plot below needs the height. Erase, Clear and the class/target and destination row come with drawing.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        layout.setVerticalSpacing(2)
+        layout.setSpacing(2)
         buttons = QHBoxLayout()
         buttons.setSpacing(2)
         for b in (self.draw_button, self.erase_button, self.clear_button, self.undo_button, self.redo_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        layout.addLayout(buttons, 0, 0, 1, 3)
-        layout.addWidget(self.value_label, 1, 0)
-        layout.addWidget(self.klass, 1, 1)
-        layout.addWidget(self.target, 1, 1)
-        layout.addWidget(self.destination, 1, 2)
-        layout.setColumnStretch(1, 1)
-        layout.setColumnStretch(2, 1)
+        layout.addLayout(buttons)
+        self.tools_row = QWidget()  # what drawing needs: the class (or target) and where new points go
+        row = QGridLayout(self.tools_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.value_label, 0, 0)
+        row.addWidget(self.klass, 0, 1)
+        row.addWidget(self.target, 0, 1)
+        row.addWidget(self.destination, 0, 2)
+        row.setColumnStretch(1, 1)
+        row.setColumnStretch(2, 1)
+        layout.addWidget(self.tools_row)
+        self._show_tools(False)
 
         self.preview = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.0), pxMode=True)
         self.preview.setZValue(5)
@@ -236,7 +244,13 @@ class DataEditor(QWidget):
         for k, act in enumerate(self.class_actions):
             act.setEnabled(self.act_draw.isChecked() and k < classes)
 
+    def _show_tools(self, on: bool) -> None:
+        """The drawing tools beside Draw data (Erase, Clear) and the class/destination row: shown while drawing."""
+        for w in (self.erase_button, self.clear_button, self.tools_row):
+            w.setVisible(on)
+
     def _on_draw_toggled(self, on: bool) -> None:
+        self._show_tools(on)
         viewport = self.view.plot.viewport()
         if on:
             viewport.setCursor(Qt.CursorShape.CrossCursor)

@@ -24,13 +24,13 @@ class DisplayPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        layout = QGridLayout(self)  # two columns: fits the narrow output panel of a laptop screen
+        layout = QGridLayout(self)  # three columns, two rows: fits the narrow output panel of a 1280×720 screen
         layout.setContentsMargins(4, 2, 4, 2)
         layout.setVerticalSpacing(2)
-        self.show_test = QCheckBox("Show test data")
+        self.show_test = QCheckBox("Test data")
         self.show_test.setToolTip("Draw the held-out test points (dark rim) on the output map.")
         self.show_test.toggled.connect(self.sigShowTest)
-        self.discretize = QCheckBox("Discretize output")
+        self.discretize = QCheckBox("Discretize")
         self.discretize.setToolTip("Colour the output map by predicted class instead of by confidence.")
         self.discretize.toggled.connect(self.sigDiscretize)
         self.log_scale = QCheckBox("Log loss")
@@ -49,5 +49,5 @@ class DisplayPanel(QWidget):
         self.weight_scale.setToolTip("Synapse width scale: weights of this size or larger get the thickest line.")
         self.weight_scale.valueChanged.connect(self.sigWeightScale)
         for k, w in enumerate((self.show_test, self.discretize, self.log_scale, self.thumbnails, self.weight_scale)):
-            layout.addWidget(w, k // 2, k % 2)
-        layout.setColumnStretch(2, 1)
+            layout.addWidget(w, k // 3, k % 3, 1, 2 if k == 4 else 1)
+        layout.setColumnStretch(3, 1)

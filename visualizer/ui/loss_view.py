@@ -44,6 +44,7 @@ from PyQt6.QtGui import QTextDocumentFragment
 from PyQt6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..training.snapshot import Snapshot
+from .elided_label import ElidedLabel
 from .numbers import format_number
 
 MAX_RATE = 10.0
@@ -54,6 +55,9 @@ MAX_BUCKETS = 2000
 
 LINEAR_LIMIT = 1e300
 """Values drawn on a linear axis are clipped to ±this, so that ranges and their padding stay finite."""
+
+TWO_PLOTS_HEIGHT = 200
+"""The loss and the accuracy/RMSE plot are both drawn from this plot-area height up, else the loss plot only."""
 
 MAX_TICKS = 8
 """Labelled ticks per axis at most (fewer on a short axis: ``TICK_PIXELS`` apart at least)."""
@@ -328,26 +332,24 @@ class LossView(QWidget):
         super().__init__(parent)
         self.summary = QLabel("Test loss –   Training loss –")
         self.summary.setToolTip("Loss on the held-out test data and on the training data after the last epoch.")
-        self.summary.setStyleSheet("font-size: 11pt; color: #222; padding: 2px 4px;")
+        self.summary.setStyleSheet("font-size: 9pt; color: #222; padding: 1px 4px;")  # two lines in a laptop's panel
         self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.health = QLabel("")
-        self.health.setWordWrap(True)
-        self.health.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.health.setStyleSheet("font-size: 9pt; color: #555; padding: 0 4px 2px 4px;")
-        self.health.setToolTip(
+        self.health = ElidedLabel("", tooltip=(  # one line (elided when narrow): the plots need the height
             "Network health after the last step. Gradient size per weight layer (inputs → output): tiny values\n"
             "in the first layers mean vanishing gradients. Saturated: tanh/sigmoid outputs stuck near their\n"
-            "limits, where they learn slowly. Dead: ReLU units that output 0 for every training point."
-        )
+            "limits, where they learn slowly. Dead: ReLU units that output 0 for every training point."))
+        self.health.setStyleSheet("font-size: 9pt; color: #555; padding: 0 4px 2px 4px;")
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground("w")
         self.loss_plot = self.graphics.addPlot(
             row=0, col=0, axisItems={"left": NumberAxis("left"), "bottom": NumberAxis("bottom")})
         self.metric_plot = self.graphics.addPlot(
             row=1, col=0, axisItems={"left": NumberAxis("left"), "bottom": NumberAxis("bottom")})
-        self.graphics.ci.layout.setRowStretchFactor(0, 3)
-        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.graphics.ci.layout.setRowStretchFactor(0, 2)  # the loss plot gets the most room
+        self.graphics.ci.layout.setRowStretchFactor(1, 1)
+        for plot in (self.loss_plot, self.metric_plot):
+            plot.setPreferredHeight(70)  # (so that the stretch factors, not pyqtgraph's size hints, share the height)
         self.metric_plot.setXLink(self.loss_plot)
         for plot in (self.loss_plot, self.metric_plot):
             plot.disableAutoRange()
@@ -359,6 +361,7 @@ class LossView(QWidget):
                 plot.getAxis(name).setTextPen(pg.mkPen("#333"))
         self.loss_plot.setLabel("left", "loss")
         self.metric_plot.setLabel("bottom", "epoch")
+        self.metric_shown = True  # False while the plot area is too short for two plots (see _fit_plots)
         # No legend inside the plot (on a laptop screen it covered the curves and was cut off): the summary line
         # above names the curves, each beside a stroke of its colour.
         self.train_curve = self.loss_plot.plot(pen=pg.mkPen(TRAIN_COLOR, width=1), name="training",
@@ -513,7 +516,7 @@ class LossView(QWidget):
             if math.isnan(value) and not (snap.diverged and recorded):
                 return "–"  # nothing recorded yet, or no test data
             if percent and math.isfinite(value):
-                return f"{format_number(100 * value, 3)} %"
+                return f"{format_number(100 * value, 3)}&nbsp;%"  # one line
             return format_number(value)
 
         pct = snap.task == "classification"
@@ -556,3 +559,32 @@ class LossView(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(360, 260)
+
+    # ------------------------------------------------------------------ fitting a short panel
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_plots()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_plots()
+
+    def _fit_plots(self) -> None:
+        """Below TWO_PLOTS_HEIGHT px of plot area only the loss plot is drawn (with the epoch axis title): two
+        plots squeezed into a laptop's short loss panel were a few pixels each, their axis titles overlapping.
+        The accuracy or RMSE stays in the summary line."""
+        show = self.graphics.height() >= TWO_PLOTS_HEIGHT
+        if show == self.metric_shown:
+            return
+        self.metric_shown = show
+        grid = self.graphics.ci.layout  # (a hidden item would keep its share of a QGraphicsGridLayout)
+        if show:
+            grid.addItem(self.metric_plot, 1, 0)
+            grid.setRowStretchFactor(1, 1)
+        else:
+            grid.removeItem(self.metric_plot)
+        self.metric_plot.setVisible(show)
+        if show:
+            self.loss_plot.getAxis("bottom").showLabel(False)
+        else:
+            self.loss_plot.setLabel("bottom", "epoch")

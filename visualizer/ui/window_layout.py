@@ -18,6 +18,8 @@ from PyQt6.QtWidgets import (
 DEFAULT_SIZE = (1500, 900)
 FRAME_ALLOWANCE = (16, 40)
 """Room left for the window manager's borders and title bar (not known before the window is shown)."""
+LOSS_DOCK_HEIGHT = 240
+"""The loss panel's height on a short screen (tabs, a two-line summary, the health line and the loss plot)."""
 
 
 class WindowLayout:
@@ -104,15 +106,16 @@ class WindowLayout:
     def fit_docks(self, width: int | None = None, height: int | None = None) -> None:
         """Share the width: about a fifth for the data panel, the network at least half, the rest for output
         and loss; output above loss at about 3 : 2 (the output panel holds the map, the drawing strip and the
-        display options; the loss panel its tabs)."""
+        display options; the loss panel its tabs), the loss panel at least LOSS_DOCK_HEIGHT px (up to 47 %) so
+        that its plot stays readable on a 1280×720 screen."""
         width = width or self.width()
         height = height or self.height()
         data = int(min(320, max(self.data_scroll.minimumWidth(), 0.2 * width)))
         right = int(min(620, max(300, 0.46 * width - data)))
         self.resizeDocks([self.dock_data, self.dock_output], [data, right], Qt.Orientation.Horizontal)
         rest = max(300, height - 170)
-        self.resizeDocks([self.dock_output, self.dock_loss], [int(rest * 0.6), int(rest * 0.4)],
-                         Qt.Orientation.Vertical)
+        loss = int(max(rest * 0.42, min(LOSS_DOCK_HEIGHT, rest * 0.47)))
+        self.resizeDocks([self.dock_output, self.dock_loss], [rest - loss, loss], Qt.Orientation.Vertical)
 
     def network_share(self) -> float:
         """The network view's share of the window's width."""
