@@ -170,6 +170,7 @@ class TrainingWorker(TrainingLoop, QObject):
     # ------------------------------------------------------------------ the thread
     @pyqtSlot()
     def run(self) -> None:
+        self.thread_ident = threading.get_ident()  # for the benchmarks' CPU clocks
         if self.process_mode:
             try:
                 started = self._start_child()
