@@ -96,8 +96,7 @@ class ChildLoop(TrainingLoop):
 
     def command(self, name: str, args: tuple) -> None:
         """A command from the parent (its step bound is kept there): into the queue, as ``submit`` does."""
-        if name in ("data", "replace_data"):
-            args = tuple(self._resolve(a) for a in args)
+        args = tuple(self._resolve(a) for a in args)
         if name in ("step_epoch", "step_batch"):
             with self._pending_lock:
                 self._pending_steps += 1

@@ -353,8 +353,7 @@ class TrainingWorker(TrainingLoop, QObject):
                     pace = math.nan
                 if math.isfinite(pace) and pace >= 0:
                     self.epochs_per_second = pace
-            if command in ("data", "replace_data"):
-                args = tuple(self._ref(a) for a in args)
+            args = tuple(self._ref(a) for a in args)  # data sets (data, replace_data, load…) go by token
             self._send("cmd", command, args)
         if not self._asked and self._payload is None and self._snapshot_wanted.is_set():
             self._asked = True
