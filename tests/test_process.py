@@ -246,3 +246,20 @@ def test_window_quits_fast_and_leaves_no_process(qtbot, monkeypatch, state):
     assert child.poll() is not None
     assert multiprocessing.active_children() == []
     assert children_of_this_process() == []
+
+
+def test_a_lesson_load_reaches_the_child_with_its_weights_and_data(qtbot, make):
+    c = make()
+    child_ready(qtbot, c)
+    first = wait_snapshot(qtbot, c)
+    config = Config(hidden=(3,))
+    data = make_dataset("xor", seed=1)
+    params = np.linspace(-1.0, 1.0, build(config, data).network.n_params)
+    c.load(config, data, params)
+    snap = wait_snapshot(qtbot, c, lambda s: s.generation > first.generation)
+    assert snap.dataset is data and snap.sizes == (2, 3, 1)
+    exp = build(config, data)
+    exp.network.params[:] = params
+    assert_same_network(snap, exp)
+    c.load(config, data, params[:-1])  # does not fit: the seeded weights stay, with a note
+    qtbot.waitUntil(lambda: any("do not fit" in n for n in c.notes), timeout=TIMEOUT)
