@@ -263,3 +263,14 @@ def test_a_lesson_load_reaches_the_child_with_its_weights_and_data(qtbot, make):
     assert_same_network(snap, exp)
     c.load(config, data, params[:-1])  # does not fit: the seeded weights stay, with a note
     qtbot.waitUntil(lambda: any("do not fit" in n for n in c.notes), timeout=TIMEOUT)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # popups on the offscreen platform
+def test_random_actions_in_process_mode(qtbot, qtlog, monkeypatch):
+    """The random-action run (tests/test_random_actions.py) with the child process: the window's every control,
+    the step-through and the data tools against a loop in another process (snapshots arrive sooner than from the
+    thread: its first run found the step-through drawing a focus picked on a network that had changed)."""
+    import test_random_actions
+
+    monkeypatch.setenv(relay.INPROCESS_ENV, "0")
+    test_random_actions._run(qtbot, qtlog, 1, test_random_actions.SHORT_COUNT)
