@@ -140,7 +140,14 @@ class ChildLoop(TrainingLoop):
         return Payload(snap, (restart, rows), layout)
 
 
+CHILD_NICE = int(os.environ.get("NN_VISUALIZER_CHILD_NICE") or 5)
+"""The child's scheduling niceness: where cores are short, the window's frames come before training (the thread
+mode had the loop wait while a frame was drawn); with a core to itself the child trains at full speed anyway."""
+
+
 def main(argv: list[str]) -> int:
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(CHILD_NICE)
     conn = Connection(int(argv[0]))
     try:
         message = conn.recv()

@@ -309,6 +309,10 @@ class TrainingWorker(TrainingLoop, QObject):
                 time.sleep(0.05)
 
     def _relay_once(self) -> None:
+        if not self._gui_idle.is_set():
+            # A frame is being drawn: leave the interpreter lock to it (on a busy machine a thread preempted while
+            # holding the lock stalls the frame). Messages wait in the socket meanwhile.
+            self._gui_idle.wait(0.05)
         conn = self._conn
         self._forward()
         timeout = 0.05
