@@ -65,6 +65,12 @@ QUIT_WAIT_S = 0.25
 GRID_SLICE_S = 0.004
 """Grid work between checks of the GUI's frame (the pass yields to a frame being drawn)."""
 
+GRID_SHARE = 0.3
+"""While training runs, grid passes take at most this share of a core (after a pass of ``t`` CPU seconds the next
+starts ``t·(1/GRID_SHARE − 1)`` later): the core the child does not use is the GUI's first. On Playground's
+largest network (a pass ≈ 1–2 ms) that is every frame; at 10 × 64 (11–45 ms) the neuron maps follow at 7–27 Hz
+while frames, weights and loss go on at the frame rate. Paused, every snapshot gets its own pass at once."""
+
 MAX_RESTARTS = 3
 """Child deaths within :data:`RESTART_WINDOW_S` after which the thread gives up (reported as a dead thread)."""
 RESTART_WINDOW_S = 30.0
@@ -246,6 +252,8 @@ class TrainingWorker(TrainingLoop, QObject):
                     self._payload = None  # newest Payload not yet emitted (its history view taken on arrival)
                     self._grid_job = None  # (GridPass, payload it is for)
                     self._grid = None  # (GridResult, payload it is for) newest finished, current layout
+                    self._grid_cpu = 0.0  # CPU seconds of the pass in progress
+                    self._grid_rest_until = 0.0  # no new pass before (perf_counter), while training runs
                     self._asked = False  # a snapshot was asked of the child and has not arrived
                     return True
             if time.perf_counter() > deadline or self.child.poll() is not None:
@@ -318,6 +326,8 @@ class TrainingWorker(TrainingLoop, QObject):
         timeout = 0.05
         if self._grid_job is not None:
             timeout = 0.0 if self._gui_idle.is_set() else 0.002
+        elif self._payload is not None:
+            timeout = min(timeout, max(0.0, self._grid_rest_until - time.perf_counter()))
         ready = wait([conn, self._wake.r], timeout=timeout)
         self._wake.clear()
         self._wake.drain()
@@ -414,6 +424,8 @@ class TrainingWorker(TrainingLoop, QObject):
             snap = self._payload
             if snap is None or (self._grid is not None and self._grid[1] is snap):
                 return
+            if snap.running and self._grid is not None and time.perf_counter() < self._grid_rest_until:
+                return  # the newest finished pass goes with the snapshots meanwhile
             for dst, src in zip(network.weights, snap.weights, strict=True):
                 dst[...] = src
             for dst, src in zip(network.biases, snap.biases, strict=True):
@@ -422,9 +434,14 @@ class TrainingWorker(TrainingLoop, QObject):
         if not self._gui_idle.is_set():
             return
         job, snap = self._grid_job
-        if job.advance(GRID_SLICE_S):
+        c0 = time.thread_time()
+        done = job.advance(GRID_SLICE_S)
+        self._grid_cpu += time.thread_time() - c0
+        if done:
             self._grid = (job.result(), snap)
             self._grid_job = None
+            self._grid_rest_until = time.perf_counter() + self._grid_cpu * (1.0 / GRID_SHARE - 1.0)
+            self._grid_cpu = 0.0
 
     def _maybe_emit(self) -> None:
         snap = self._payload
