@@ -59,6 +59,9 @@ INPROCESS_ENV = "NN_VISUALIZER_INPROCESS"
 HELLO_TIMEOUT_S = 60.0
 """How long a starting child may take to answer before training falls back to the thread."""
 
+FIRST_FRAME_WAIT_S = 0.5
+"""At most this long the child's start waits for the first frame to be drawn (spawning competes with it for CPU)."""
+
 QUIT_WAIT_S = 0.25
 """How long quit waits for the child to end by itself before killing it."""
 
@@ -218,6 +221,10 @@ class TrainingWorker(TrainingLoop, QObject):
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             env.setdefault(var, "1")  # the child trains on one core
+        if self._first_snapshot():  # before spawning: the first frame waits neither for the child nor its start-up
+            deadline = time.perf_counter() + FIRST_FRAME_WAIT_S
+            while not (self._snapshot_wanted.is_set() or self._quit.is_set()) and time.perf_counter() < deadline:
+                self._snapshot_wanted.wait(0.01)  # drawn: the GUI asks for the next one
         ours, theirs = socket.socketpair()
         t0 = time.perf_counter()
         try:
@@ -235,7 +242,6 @@ class TrainingWorker(TrainingLoop, QObject):
         self._tokens = itertools.count(1)
         self._run_seq = 0
         self._sent_running = self._running.is_set()
-        self._first_snapshot()
         self._conn.send(("start", self._config, self._ref(self._dataset), self._generation, self.epochs_per_second,
                          self._sent_running, self._run_seq))
         deadline = time.perf_counter() + HELLO_TIMEOUT_S
@@ -260,22 +266,23 @@ class TrainingWorker(TrainingLoop, QObject):
                 return False
         return True  # quit while starting: the relay ends at once
 
-    def _first_snapshot(self) -> None:
+    def _first_snapshot(self) -> bool:
         """While the child starts (~0.3–1 s: a Python interpreter, numpy), show the network it is going to build:
         built here the same way (same seed), once — the first frame does not wait for the child."""
         if self._serial > 0 or not self._snapshot_wanted.is_set():
-            return
+            return False
         try:
             exp = self._build(self._config, self._dataset)
             self._serial += 1
             snap = Snapshot.of(exp, serial=self._serial, generation=self._generation + 1, running=False,
                                stats=exp.trainer.statistics(), config=self._config)
         except Exception:  # the child builds it too, and reports what went wrong
-            return
+            return False
         if self._dataset is None:
             self._dataset = exp.dataset  # the child trains on this very data set: snapshots carry this object
         self._snapshot_wanted.clear()
         self.sigSnapshot.emit(snap)
+        return True
 
     def _stop_child(self) -> None:
         child = self.child
