@@ -56,7 +56,7 @@ from .worker import TrainingLoop
 INPROCESS_ENV = "NN_VISUALIZER_INPROCESS"
 """Set to 1 to train in the training thread instead of a child process."""
 
-HELLO_TIMEOUT_S = 60.0
+HELLO_TIMEOUT_S = 30.0
 """How long a starting child may take to answer before training falls back to the thread."""
 
 FIRST_FRAME_WAIT_S = 0.5
