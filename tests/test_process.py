@@ -101,7 +101,7 @@ def test_training_in_the_child_is_bit_identical_to_the_engine_alone(qtbot, make)
     wait_snapshot(qtbot, c, lambda s: s.running and s.epoch >= 20)
     c.pause()
     snap = wait_snapshot(qtbot, c, lambda s: not s.running)
-    assert snap.steps > 26 * 20
+    assert snap.steps >= 25 * 20
     exp = engine_steps(config, snap.steps)
     assert_same_network(snap, exp)
     for name, values in exp.trainer.history.view().items():

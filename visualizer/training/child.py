@@ -26,12 +26,21 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import threading
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
-from .snapshot import Snapshot
-from .worker import TrainingLoop
+CHILD_NICE = int(os.environ.get("NN_VISUALIZER_CHILD_NICE") or 5)
+"""The child's scheduling niceness: where cores are short, the window's frames come before training (the thread
+mode had the loop wait while a frame was drawn); with a core to itself the child trains at full speed anyway."""
+
+if __name__ == "__main__":  # before numpy's import: the start-up competes with the window's first frames
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(CHILD_NICE)
+
+import threading  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from multiprocessing.connection import Connection  # noqa: E402
+
+from .snapshot import Snapshot  # noqa: E402
+from .worker import TrainingLoop  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -140,14 +149,7 @@ class ChildLoop(TrainingLoop):
         return Payload(snap, (restart, rows), layout)
 
 
-CHILD_NICE = int(os.environ.get("NN_VISUALIZER_CHILD_NICE") or 5)
-"""The child's scheduling niceness: where cores are short, the window's frames come before training (the thread
-mode had the loop wait while a frame was drawn); with a core to itself the child trains at full speed anyway."""
-
-
 def main(argv: list[str]) -> int:
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(CHILD_NICE)
     conn = Connection(int(argv[0]))
     try:
         message = conn.recv()
