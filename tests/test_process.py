@@ -274,3 +274,20 @@ def test_random_actions_in_process_mode(qtbot, qtlog, monkeypatch):
 
     monkeypatch.setenv(relay.INPROCESS_ENV, "0")
     test_random_actions._run(qtbot, qtlog, 1, test_random_actions.SHORT_COUNT)
+
+
+def test_quit_with_a_frozen_child(qtbot, make):
+    """A child that no longer runs (SIGSTOP: frozen, swapped out…) is killed after a short wait."""
+    c = make(Config(hidden=(64,) * 4))
+    child_ready(qtbot, c)
+    c.play()
+    wait_snapshot(qtbot, c, lambda s: s.running and s.epoch >= 2)
+    child = c._worker.child
+    os.kill(child.pid, signal.SIGSTOP)
+    for _ in range(50):  # commands pile up in the socket meanwhile
+        c.edit_weight(1, 0, 0, 0, 0.5)
+    t0 = time.perf_counter()
+    assert c.shutdown(1000)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 0.5, f"quit took {elapsed:.3f} s"
+    assert child.poll() is not None and children_of_this_process() == []

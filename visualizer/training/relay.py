@@ -38,6 +38,7 @@ import math
 import os
 import queue
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -237,6 +238,8 @@ class TrainingWorker(TrainingLoop, QObject):
             return False
         finally:
             theirs.close()
+        # a child that stops reading (frozen) must not block this thread for good: sends give up after 1 s
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 1, 0))
         self._conn = Connection(ours.detach())
         self._datasets: dict[int, object] = {}
         self._tokens = itertools.count(1)
