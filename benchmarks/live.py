@@ -29,6 +29,14 @@ What it prints: the machine (see ``_machine.py``), readable figures, then as the
     frames drawn and training achieved **while drawing**.
 ``engine_epochs_per_s``
     the engine alone, same network and data.
+``mode``, ``child_start_s``
+    ``"process"`` (the app's default: the training loop in a child process, the grid pass in the training thread)
+    or ``"thread"`` (``--inprocess``: ``NN_VISUALIZER_INPROCESS=1``); seconds from spawning the child to its
+    first word.
+``cpu``
+    CPU seconds per wall second of the GUI thread, the training thread (in process mode: the relay, which does the
+    grid pass), the child process, this process; epochs per CPU second of whatever trains (the child, or the
+    training thread) and that ÷ the engine alone's.
 ``machine``
     see ``_machine.py``.
 
@@ -109,13 +117,26 @@ def _timed(fn, sink: list[float], state: dict):
     return wrapper
 
 
+def _child_cpu_s(pid: int | None) -> float:
+    """CPU seconds (user + system) of process ``pid`` so far, from /proc (NaN without one)."""
+    if pid is None:
+        return float("nan")
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return float("nan")
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _median(values: list[float]) -> float | None:
     return round(float(np.median(values)), 2) if values else None
 
 
 def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: float) -> dict:
     """Train in the real window under ``app.exec()``; returns frame and training figures."""
-    from visualizer.engine.grid import GridEvaluator
+    from visualizer.engine.grid import GridEvaluator, GridPass
     from visualizer.training.snapshot import Snapshot
     from visualizer.ui.main_window import MainWindow
 
@@ -128,9 +149,28 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
     def evaluate(self, net):  # runs in the training thread: note its CPU clock once
         if "worker_clock" not in state:
             state["worker_clock"] = time.pthread_getcpuclockid(threading.get_ident())
-        return timed_evaluate(self, net)
+        state["in_evaluate"] = True
+        try:
+            return timed_evaluate(self, net)
+        finally:
+            state["in_evaluate"] = False
+
+    # process mode: the training thread runs the grid pass in slices (GridPass.advance); a pass's time is the sum
+    original_advance = GridPass.advance
+    pass_ms = {}
+
+    def advance(self, budget_s=0.0):
+        if not state["measuring"]:
+            return original_advance(self, budget_s)
+        t0 = time.perf_counter()
+        done = original_advance(self, budget_s)
+        pass_ms[id(self)] = pass_ms.get(id(self), 0.0) + 1000.0 * (time.perf_counter() - t0)
+        if done and not state.get("in_evaluate"):
+            grid_ms.append(pass_ms.pop(id(self)))
+        return done
 
     GridEvaluator.evaluate = evaluate
+    GridPass.advance = advance
     timed_of = _timed(original_of, snapshot_ms, state)
 
     def of(cls, *args, **kwargs):  # the training thread too: data without a map (digits, tables) have no grid pass
@@ -143,6 +183,7 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
         return _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snapshot_ms)
     finally:
         GridEvaluator.evaluate = original_evaluate
+        GridPass.advance = original_advance
         Snapshot.of = classmethod(original_of)
 
 
@@ -190,9 +231,18 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
     def cpu_clocks():
         worker = state.get("worker_clock")
         return (time.thread_time(), time.clock_gettime(worker) if worker is not None else float("nan"),
-                time.process_time())
+                time.process_time(), _child_cpu_s(child.pid if child is not None else None))
+
+    child = None
 
     def begin_measuring():
+        nonlocal child
+        worker = controller._worker
+        if worker.process_mode:
+            child = worker.child
+            state["worker_clock"] = time.pthread_getcpuclockid(worker.thread_ident)
+        state["mode"] = "process" if worker.process_mode else "thread"
+        state["child_start_s"] = worker.child_start_s
         state["snap0"] = controller.latest
         state["t0"] = time.perf_counter()
         state["cpu0"] = cpu_clocks()
@@ -226,11 +276,13 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
         raise SystemExit("live.py: the window produced no frames (did training start?)")
 
     elapsed = state["t1"] - state["t0"]
-    gui_cpu, train_cpu, proc_cpu = (b - a for a, b in zip(state["cpu0"], state["cpu1"], strict=True))
+    gui_cpu, thread_cpu, proc_cpu, child_cpu = (b - a for a, b in zip(state["cpu0"], state["cpu1"], strict=True))
+    train_cpu = child_cpu if state.get("mode") == "process" else thread_cpu  # where the training loop runs
     epochs = snap1.epoch - snap0.epoch
     cpu = {  # CPU seconds per wall second: robust to other jobs on the machine, unlike the wall-clock rates
         "gui_thread_cpu_share": round(gui_cpu / elapsed, 3),
-        "training_thread_cpu_share": round(train_cpu / elapsed, 3),
+        "training_thread_cpu_share": round(thread_cpu / elapsed, 3),
+        "child_process_cpu_share": round(child_cpu / elapsed, 3) if child_cpu == child_cpu else None,
         "process_cpu_share": round(proc_cpu / elapsed, 3),
         "epochs_per_training_cpu_s": round(epochs / train_cpu, 1) if train_cpu > 0 else None,
     }
@@ -266,6 +318,8 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
         "epochs_per_s": round((snap1.epoch - snap0.epoch) / elapsed, 1),
         "steps_per_s": round((snap1.steps - snap0.steps) / elapsed, 1),
         "seconds": round(elapsed, 2),
+        "mode": state.get("mode"),
+        "child_start_s": round(state["child_start_s"], 3) if state.get("child_start_s") else None,
         "network": list(snap1.sizes),
         "breakdown": breakdown,
         "cpu": cpu,
@@ -282,7 +336,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--features", default=",".join(FEATURES), help="input features (default: all seven)")
     parser.add_argument("--switch-interval", type=float, default=None, metavar="MS",
                         help="override sys.setswitchinterval (milliseconds) to compare")
+    parser.add_argument("--inprocess", action="store_true",
+                        help="train in the training thread (NN_VISUALIZER_INPROCESS=1), not in a child process")
     args = parser.parse_args(argv)
+    if args.inprocess:
+        os.environ["NN_VISUALIZER_INPROCESS"] = "1"
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval / 1000.0)
 
@@ -315,7 +373,8 @@ def main(argv=None) -> dict:
         "machine": info,
     }
     print(f"network {result['network']}, {args.dataset}, window {args.size[0]}x{args.size[1]}, "
-          f"{result['seconds']} s measured")
+          f"{result['seconds']} s measured; training in the {result['mode']} (child started in "
+          f"{result['child_start_s']} s)")
     print(f"frames: interval median {result['median_frame_ms']} ms, p95 {result['p95_frame_ms']} ms, "
           f"{result['frames_per_s']} frames/s; drawing median {result['draw_ms']} ms, p95 {result['draw_p95_ms']} ms")
     print(f"training while drawing: {result['epochs_per_s']} epochs/s, {result['steps_per_s']} steps/s; "
@@ -329,8 +388,9 @@ def main(argv=None) -> dict:
           f"training {round(result['epochs_per_s'] / engine_eps, 3)}")
     c = result["cpu"]
     print(f"CPU seconds per second: GUI thread {c['gui_thread_cpu_share']}, training thread "
-          f"{c['training_thread_cpu_share']}, process {c['process_cpu_share']} (engine alone {c['engine_cpu_share']}); "
-          f"epochs per training-thread CPU second {c['epochs_per_training_cpu_s']} vs engine alone "
+          f"{c['training_thread_cpu_share']}, child process {c['child_process_cpu_share']}, this process "
+          f"{c['process_cpu_share']} (engine alone {c['engine_cpu_share']}); "
+          f"epochs per training CPU second {c['epochs_per_training_cpu_s']} vs engine alone "
           f"{c['engine_epochs_per_cpu_s']} -> {c['efficiency_per_training_cpu_s']}")
     print(f"load average 1/5/15 min before and after: {load_before} / {[round(x, 2) for x in os.getloadavg()]}")
     print(json.dumps(result))

@@ -10,6 +10,9 @@ import os
 # Must happen before any QApplication exists (pytest-qt creates it lazily in the qapp fixture).
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
+# Train in the training thread, not a child process: a child per window (a Python interpreter, ~0.3-1 s) would add
+# minutes to a suite that opens hundreds of windows. tests/test_process.py covers the child process.
+os.environ.setdefault("NN_VISUALIZER_INPROCESS", "1")
 
 import gc
 import threading

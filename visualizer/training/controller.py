@@ -15,8 +15,8 @@ import contextlib
 from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
 
 from ..engine.experiment import Config
+from .relay import TrainingWorker
 from .snapshot import Snapshot
-from .worker import TrainingWorker
 
 
 class TrainingController(QObject):
@@ -48,8 +48,9 @@ class TrainingController(QObject):
 
     WATCHDOG_MS = 1000
 
-    def __init__(self, config: Config, dataset=None, parent: QObject | None = None):
+    def __init__(self, config: Config, dataset=None, parent: QObject | None = None, process: bool | None = None):
         super().__init__(parent)
+        self._process = process  # train in a child process (None: unless NN_VISUALIZER_INPROCESS=1)
         self._config = config
         self._dataset = dataset
         self._speed: float | None = None
@@ -67,7 +68,8 @@ class TrainingController(QObject):
     def _make_worker(self, config: Config, dataset, first_serial: int = 0, first_generation: int = 0) -> None:
         thread = QThread()
         thread.setObjectName("training")
-        worker = TrainingWorker(config, dataset, first_serial=first_serial, first_generation=first_generation)
+        worker = TrainingWorker(config, dataset, first_serial=first_serial, first_generation=first_generation,
+                                process=self._process)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         worker.finished.connect(thread.quit)

@@ -138,9 +138,10 @@ class Snapshot:
     eval_split: str = "test"
 
     @classmethod
-    def of(cls, experiment, serial: int = 1, generation: int = 1, **extra) -> Snapshot:
+    def of(cls, experiment, serial: int = 1, generation: int = 1, with_grid: bool = True, **extra) -> Snapshot:
         """Snapshot an :class:`~visualizer.engine.experiment.Experiment` (copies of its live arrays, a fresh grid
-        pass, read-only history); ``extra`` sets the remaining fields (running, speeds, …)."""
+        pass unless ``with_grid`` is False, read-only history); ``extra`` sets the remaining fields (running,
+        speeds, …)."""
         net, trainer = experiment.network, experiment.trainer
         fields = {
             "serial": serial,
@@ -154,7 +155,7 @@ class Snapshot:
             "feature_names": experiment.features,
             "weights": tuple(w.copy() for w in net.weights),
             "biases": tuple(b.copy() for b in net.biases),
-            "grid": experiment.grid.evaluate(net) if experiment.grid is not None else None,
+            "grid": experiment.grid.evaluate(net) if with_grid and experiment.grid is not None else None,
             "history": trainer.history.view(),
             "task": trainer.task,
             "n_classes": trainer.n_classes,

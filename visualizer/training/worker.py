@@ -1,10 +1,14 @@
-"""The training loop, running in its own QThread.
+"""The training loop: in the training QThread, or in a child process that the thread relays to.
 
-The :class:`TrainingWorker` is a ``QObject`` created without a parent and moved to a ``QThread`` by the
-:class:`~visualizer.training.controller.TrainingController`. Its :meth:`run` slot is a busy loop that owns the
-engine's :class:`~visualizer.engine.experiment.Experiment` for its whole life: nothing else touches the live
-arrays. Because the loop never returns to the thread's event loop, the GUI does not talk to it through slots;
-it uses thread-safe state instead (Orange3's cooperative-cancel idea):
+:class:`TrainingLoop` (here, without Qt, so that a child process can run it) is the loop that owns the engine's
+:class:`~visualizer.engine.experiment.Experiment` for its whole life: nothing else touches the live arrays. The
+:class:`~visualizer.training.relay.TrainingWorker` is the ``QObject`` created without a parent and moved to a
+``QThread`` by the :class:`~visualizer.training.controller.TrainingController`; its :meth:`run` slot either runs
+this loop in the thread (``NN_VISUALIZER_INPROCESS=1``, or when no child process can start) or starts the loop in a
+child process (:mod:`visualizer.training.child`) and relays commands and snapshots (see
+:mod:`visualizer.training.relay` for why: two interpreter locks, two cores). Because the loop never returns to
+the thread's event loop, the GUI does not talk to it through slots; it uses thread-safe state instead (Orange3's
+cooperative-cancel idea):
 
 * ``threading.Event`` flags for *running* and *quit*, read between epochs (and between mini-batches when an
   epoch is long), so pause takes effect within one epoch or ~20 ms, whichever is shorter;
@@ -50,7 +54,6 @@ import traceback
 from collections import deque
 
 import numpy as np
-from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from ..engine.experiment import DATA_FIELDS, LIVE_FIELDS, Config, Experiment, build
 from .snapshot import Snapshot
@@ -82,8 +85,20 @@ def _finite(value) -> float:
     return x
 
 
-class TrainingWorker(QObject):
+def __getattr__(name: str):
+    if name == "TrainingWorker":  # the QObject lives in relay.py: importing this module must not import Qt
+        from .relay import TrainingWorker
+
+        return TrainingWorker
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class TrainingLoop:
     """Owns an :class:`Experiment` and trains it in a loop; see the module docstring.
+
+    Without Qt: a subclass provides the signals (objects with ``emit``) named below — the QThread's
+    :class:`~visualizer.training.relay.TrainingWorker` as Qt signals, the child process's loop as messages to its
+    parent.
 
     Parameters
     ----------
@@ -104,16 +119,8 @@ class TrainingWorker(QObject):
         A dropped command (stale or out-of-range edit), one line for the status bar.
     """
 
-    sigSnapshot = pyqtSignal(object)
-    sigStopped = pyqtSignal(str)
-    sigError = pyqtSignal(str)
-    sigNote = pyqtSignal(str)
-    sigStepThrough = pyqtSignal(object)
-    sigRunningChanged = pyqtSignal(bool)
-    finished = pyqtSignal()
-
     def __init__(self, config: Config, dataset=None, first_serial: int = 0, first_generation: int = 0):
-        super().__init__()  # no parent: it is moved to a QThread
+        super().__init__()  # the QObject of a TrainingWorker: no parent, it is moved to a QThread
         self._config = config
         self._dataset = dataset
         self._exp: Experiment | None = None
@@ -187,11 +194,10 @@ class TrainingWorker(QObject):
         return True
 
     # ------------------------------------------------------------------ the loop (worker thread)
-    @pyqtSlot()
     def run(self) -> None:
         try:
             try:
-                self._exp = build(self._config, self._dataset)
+                self._exp = self._build(self._config, self._dataset)
             except Exception as err:
                 self._report(err, "building the network", "the training thread stopped")
                 return
@@ -322,6 +328,7 @@ class TrainingWorker(QObject):
             if command in STEP_COMMANDS:
                 with self._pending_lock:
                     self._pending_steps -= 1
+                self._step_dequeued()
             try:
                 self._apply(command, *args)
             except DroppedCommandError as note:
@@ -334,6 +341,13 @@ class TrainingWorker(QObject):
             except Exception as err:
                 self._crashed(err, f"the {command!r} command")
             self._dirty = True
+
+    @staticmethod
+    def _build(config: Config, dataset) -> Experiment:
+        return build(config, dataset)  # this module's ``build``: tests replace it
+
+    def _step_dequeued(self) -> None:
+        """A step command left the queue (the child process tells its parent, which bounds the steps waiting)."""
 
     def _step_epoch(self) -> str | None:
         """Finish the current epoch batch by batch (so that quit is seen between mini-batches)."""
