@@ -154,3 +154,22 @@ def _no_dangling_qthreads(request):
             thread.quit()
             thread.wait(2000)
         pytest.fail(f"test left {len(running)} QThread(s) running: {running}", pytrace=False)
+
+
+@pytest.fixture
+def window(qtbot):
+    """A main window at full training speed that has drawn its first snapshot (a test module may define its own)."""
+    from window_helpers import TIMEOUT
+
+    from visualizer.engine.experiment import Config
+    from visualizer.ui.main_window import MainWindow
+
+    win = MainWindow(Config(), use_settings=False)
+    qtbot.addWidget(win)
+    win.hyper_toolbar.set_speed(0)
+    win.resize(1400, 860)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: win.controller.latest is not None, timeout=TIMEOUT)
+    yield win
+    win.shutdown()

@@ -7,35 +7,8 @@ A typed expression makes the data set it describes; a malicious or malformed one
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from PyQt6.QtCore import Qt
-
-from visualizer.engine.experiment import Config
-from visualizer.ui.main_window import MainWindow
-
-TIMEOUT = 20_000
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(Config(), use_settings=False)
-    qtbot.addWidget(win)
-    win.hyper_toolbar.set_speed(0)
-    win.resize(1400, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.controller.latest is not None, timeout=TIMEOUT)
-    yield win
-    win.shutdown()
-
-
-def wait_snapshot(qtbot, win, predicate):
-    latest = win.controller.latest
-    if latest is not None and predicate(latest):
-        return latest
-    with qtbot.waitSignal(win.controller.sigSnapshot, timeout=TIMEOUT, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
+from window_helpers import wait_snapshot
 
 
 def type_function(qtbot, win, text: str) -> None:

@@ -8,35 +8,11 @@ import pytest
 from PyQt6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PyQt6.QtGui import QDragEnterEvent, QDropEvent
 from PyQt6.QtWidgets import QApplication
+from window_helpers import TIMEOUT, wait_snapshot
 
 from visualizer.engine.data import read_csv
-from visualizer.engine.experiment import Config
-from visualizer.ui.main_window import MainWindow
 
-TIMEOUT = 20_000
 LEFT = Qt.MouseButton.LeftButton
-
-
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow(Config(), use_settings=False)
-    qtbot.addWidget(win)
-    win.hyper_toolbar.set_speed(0)
-    win.resize(1400, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.controller.latest is not None, timeout=TIMEOUT)
-    yield win
-    win.shutdown()
-
-
-def wait_snapshot(qtbot, win, predicate):
-    latest = win.controller.latest
-    if latest is not None and predicate(latest):
-        return latest
-    with qtbot.waitSignal(win.controller.sigSnapshot, timeout=TIMEOUT, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def open_import(qtbot, win, path):
