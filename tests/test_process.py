@@ -132,6 +132,39 @@ def test_pause_is_immediate_and_a_learning_rate_change_counts_from_the_next_step
     assert_same_network(snap, exp)
 
 
+def test_while_training_the_next_snapshot_waits_ready_and_the_relay_does_not_spin(qtbot, make):
+    """The relay asks the child for the next snapshot as soon as it hands one to the GUI (so the next frame need
+    not wait for the child), and while it holds that snapshot for a GUI that has not asked yet, it sleeps."""
+    import threading
+
+    c = make(Config(hidden=(8, 8)))
+    c.sigSnapshot.disconnect()  # this test asks for snapshots itself
+    child_ready(qtbot, c)
+    c.play()
+    worker = c._worker
+    with qtbot.waitSignal(c.sigSnapshot, timeout=TIMEOUT):
+        c.request_snapshot()
+    # the GUI has not asked again, yet the next snapshot arrives from the child and waits in the relay
+    qtbot.waitUntil(lambda: worker._payload is not None, timeout=TIMEOUT)
+    held = worker._payload
+    assert held.running
+    # and the relay sleeps meanwhile: a spinning loop would burn about a CPU second per second
+    clock = time.pthread_getcpuclockid(worker.thread_ident)
+    cpu0, t0 = time.clock_gettime(clock), time.perf_counter()
+    qtbot.wait(600)
+    busy = (time.clock_gettime(clock) - cpu0) / (time.perf_counter() - t0)
+    assert busy < 0.35, f"the relay thread used {busy:.0%} of a core while holding a snapshot"
+    # the held snapshot goes out the moment the GUI asks
+    with qtbot.waitSignal(c.sigSnapshot, timeout=1000) as blocker:
+        c.request_snapshot()
+    assert blocker.args[0].steps >= held.steps
+    c.sigSnapshot.connect(lambda _snap: c.request_snapshot())
+    c.pause()
+    c.request_snapshot()
+    paused = wait_snapshot(qtbot, c, lambda s: not s.running)  # a held running snapshot is followed by the pause's
+    assert not paused.running
+
+
 def test_commands_are_checked_in_the_child(qtbot, make):
     c = make()
     child_ready(qtbot, c)

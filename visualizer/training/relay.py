@@ -336,7 +336,7 @@ class TrainingWorker(TrainingLoop, QObject):
         timeout = 0.05
         if self._grid_job is not None:
             timeout = 0.0 if self._gui_idle.is_set() else 0.002
-        elif self._payload is not None:
+        elif self._grid_due():
             timeout = min(timeout, max(0.0, self._grid_rest_until - time.perf_counter()))
         ready = wait([conn, self._wake.r], timeout=timeout)
         self._wake.clear()
@@ -379,7 +379,9 @@ class TrainingWorker(TrainingLoop, QObject):
                     self.epochs_per_second = pace
             args = tuple(self._ref(a) for a in args)  # data sets (data, replace_data, load…) go by token
             self._send("cmd", command, args)
-        if not self._asked and self._payload is None and self._snapshot_wanted.is_set():
+        # While training runs one snapshot is always on its way, so the next frame's is here when the GUI asks
+        # (at most a frame old); paused, only when asked (a step's result is the very next snapshot).
+        if not self._asked and self._payload is None and (running or self._snapshot_wanted.is_set()):
             self._asked = True
             self._send("want")
 
@@ -426,6 +428,15 @@ class TrainingWorker(TrainingLoop, QObject):
         self._payload = self._last = snap
 
     # ------------------------------------------------------------------ grid and snapshots
+    def _grid_due(self) -> bool:
+        """A snapshot waits whose grid pass has not begun (it begins once the rest after the last pass is over).
+        Without one the loop sleeps until a message or the GUI's request wakes it: a held snapshot with its pass
+        done must not make it spin."""
+        snap = self._payload
+        if snap is None or self._layout is None or self._layout[1] is None:
+            return False
+        return self._grid is None or self._grid[1] is not snap
+
     def _grid_work(self) -> None:
         network, grid, _ = self._layout if self._layout is not None else (None, None, None)
         if grid is None:
