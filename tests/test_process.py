@@ -135,7 +135,6 @@ def test_pause_is_immediate_and_a_learning_rate_change_counts_from_the_next_step
 def test_while_training_the_next_snapshot_waits_ready_and_the_relay_does_not_spin(qtbot, make):
     """The relay asks the child for the next snapshot as soon as it hands one to the GUI (so the next frame need
     not wait for the child), and while it holds that snapshot for a GUI that has not asked yet, it sleeps."""
-    import threading
 
     c = make(Config(hidden=(8, 8)))
     c.sigSnapshot.disconnect()  # this test asks for snapshots itself

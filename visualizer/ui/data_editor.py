@@ -155,6 +155,7 @@ class DataEditor(QWidget):
 
         self.preview = pg.ScatterPlotItem(size=7, pen=pg.mkPen("w", width=1.0), pxMode=True)
         self.preview.setZValue(5)
+        self.preview.hide()  # shown only while a stroke is drawn: an empty scatter still repaints every frame
         view.plot.addItem(self.preview)
         view.plot.viewport().installEventFilter(self)
         self._set_dataset_controls(None)
@@ -421,6 +422,7 @@ class DataEditor(QWidget):
         else:
             brush = pg.mkBrush(colors.class_color(int(self._stroke_value)))
         self.preview.setData(pos=np.array(self._stroke), brush=brush)
+        self.preview.show()
 
     def _cancel_stroke(self) -> None:
         self._stroke = []
@@ -428,3 +430,4 @@ class DataEditor(QWidget):
         self._stroke_px = None
         self._erasing = False
         self.preview.clear()
+        self.preview.hide()

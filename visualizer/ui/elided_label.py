@@ -35,6 +35,9 @@ class ElidedLabel(QLabel):
     def _elide(self) -> None:
         width = max(0, self.contentsRect().width())
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width) if width else ""
-        super().setText(shown)
+        if shown != super().text():  # unchanged text: no relayout, no repaint (it is set ten times a second)
+            super().setText(shown)
         parts = [p for p in (self._full if shown != self._full else "", self._tooltip) if p]
-        self.setToolTip("\n\n".join(parts))
+        tip = "\n\n".join(parts)
+        if tip != self.toolTip():
+            self.setToolTip(tip)

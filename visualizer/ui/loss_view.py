@@ -335,6 +335,10 @@ class LossView(QWidget):
         self.summary.setStyleSheet("font-size: 9pt; color: #222; padding: 1px 4px;")  # two lines in a laptop's panel
         self.summary.setWordWrap(True)
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # room for two lines from the start: new figures that wrap differently do not resize the plots under them
+        # (a resize lays out and repaints the whole panel, ~3 ms, ten times a second while training)
+        self.summary.ensurePolished()
+        self.summary.setMinimumHeight(2 * self.summary.fontMetrics().lineSpacing() + 4)
         self.health = ElidedLabel("", tooltip=(  # one line (elided when narrow): the plots need the height
             "Network health after the last step. Gradient size per weight layer (inputs → output): tiny values\n"
             "in the first layers mean vanishing gradients. Saturated: tanh/sigmoid outputs stuck near their\n"

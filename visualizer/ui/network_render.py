@@ -16,7 +16,7 @@ from ..engine.features import FEATURES
 from ..training.snapshot import Snapshot
 from . import colors
 from .network_items import DEAD_COLOR, HOVER_COLOR, _rgba
-from .network_layout import BIN_ALPHAS, BIN_WIDTHS, DENSE_REBIN_INTERVAL_S, N_WIDTH_BINS
+from .network_layout import BIN_ALPHAS, BIN_WIDTHS, DENSE_REBIN_INTERVAL_S, N_WIDTH_BINS, SYNAPSE_REBIN_INTERVAL_S
 
 # fixed-level mapping of each activation to lookup-table positions: index = clip(a·gain + offset, 0, 255)
 _LUT_GAIN_OFFSET = {
@@ -199,6 +199,8 @@ class RenderMixin:
                 if not self._rebin_timer.isActive():
                     self._rebin_timer.start(max(1, int(1000 * wait)))
                 return
+        elif not force and snap.running and time.monotonic() - self._last_rebin < SYNAPSE_REBIN_INTERVAL_S:
+            return  # while training, the next frame (a sixtieth of a second away) draws the newest weights
         self._last_rebin = time.monotonic()
         w = np.concatenate([np.ravel(x) for x in snap.weights])
         codes = weight_codes(w, self._weight_scale)

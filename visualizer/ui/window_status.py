@@ -4,7 +4,6 @@ status line (training and drawing speed) and the controller's messages.
 
 from __future__ import annotations
 
-import math
 import time
 
 from PyQt6.QtCore import QCoreApplication
@@ -27,6 +26,29 @@ SPEED_MIN_SPAN_S = 0.5
 """Until the samples span this long the status line says it is measuring."""
 
 
+STATUS_INTERVAL_S = 0.25
+"""While training runs, the speed line in the status bar is rewritten at most this often."""
+
+
+def _set_text(label, text: str) -> bool:
+    """Set a label's text if it differs (a label re-lays out its parent on every setText); True if it changed."""
+    if label.text() == text:
+        return False
+    label.setText(text)
+    return True
+
+
+def _set_epoch_text(label, text: str) -> None:
+    """The epoch counter changes every frame: its size is fixed for its number of characters (digits are equally
+    wide), so a new count repaints the label alone instead of laying out the toolbar and the window."""
+    if len(text) != len(label.text()) or label.minimumWidth() != label.maximumWidth():
+        label.setText(text)
+        label.ensurePolished()  # the style sheet's font and padding are part of the size
+        label.setFixedSize(label.sizeHint())
+    else:
+        _set_text(label, text)
+
+
 class WindowStatus:
     """Drawing and the status line of :class:`~visualizer.ui.main_window.MainWindow` (a mixin)."""
 
@@ -37,7 +59,7 @@ class WindowStatus:
         if wait_ms <= 0:
             self._on_frame()
         else:
-            self._timer.start(math.ceil(wait_ms))
+            self._timer.start(max(1, round(wait_ms)))  # whole milliseconds: on average FRAME_INTERVAL_MS apart
 
     def _on_frame(self) -> None:
         snap = self.controller.latest
@@ -59,14 +81,21 @@ class WindowStatus:
         self.network_view.update_snapshot(snap)
         self.draw_output(snap)
         self.loss_view.update_snapshot(snap)
-        self.loss_tabs.setTabEnabled(1, snap.task == "classification")
+        classification = snap.task == "classification"
+        if self.loss_tabs.isTabEnabled(1) != classification:  # setting it repaints the tab bar and its dock
+            self.loss_tabs.setTabEnabled(1, classification)
         if self.loss_tabs.currentWidget() is self.confusion_view:
             self.confusion_view.update_snapshot(snap)
-        self.epoch_label.setText(f"Epoch {snap.epoch:07,d}")
+        _set_epoch_text(self.epoch_label, f"Epoch {snap.epoch:07,d}")
         now = time.perf_counter()
         self._drawn_at.append(now)
-        self.speed_label.setText(self._speed_text(snap, now))
-        self.headline.setText(self._headline(snap))
+        speed = self._speed_text(snap, now)
+        # While training, the speed line changes at most STATUS_INTERVAL_S apart: figures that change 60 times a
+        # second cannot be read, and each change lays out and repaints the status bar.
+        due = not snap.running or not self._speed_shown[1] or now - self._speed_shown[0] >= STATUS_INTERVAL_S
+        if due and _set_text(self.speed_label, speed):
+            self._speed_shown = (now, snap.running)
+        _set_text(self.headline, self._headline(snap))
 
     @staticmethod
     def output_kind(snap: Snapshot) -> str:
