@@ -4,15 +4,17 @@ Run ``python benchmarks/live.py [--seconds 12] [--layers 8,8,8,8,8,8] [--size 15
 
 What it does, in one invocation:
 
-1. **Engine alone**: builds the same experiment (data set, all seven input features by default, the hidden
-   layers, tanh) and runs ``Trainer.run_epoch()`` back to back — half of ``--seconds`` before the window and half
-   after it, so machine noise hits both measurements alike. This is what the window could train at if drawing
-   were free.
-2. **Window**: opens :class:`~visualizer.ui.main_window.MainWindow` on the offscreen platform (the offscreen
+1. **Window**: opens :class:`~visualizer.ui.main_window.MainWindow` on the offscreen platform (the offscreen
    platform paints into a backing store as a screen would), neuron maps on, sets the speed to *as fast as
    possible* (``controller.set_speed(0)``, whatever the app's default pace is), presses play and runs the real
-   event loop (``app.exec()``) with the app's own timers for ``--warmup`` + ``--seconds``. Two single-shot timers
-   mark the start and end of the measured interval; nothing polls or sleeps.
+   event loop (``app.exec()``) with the app's own timers: ``--rounds`` phases of ``--seconds / --rounds`` each,
+   after ``--warmup``. Single-shot timers mark the start and end of each phase; nothing polls or sleeps.
+2. **Engine alone**: the same experiment (data set, all seven input features by default, the hidden layers,
+   tanh), ``Trainer.run_epoch()`` back to back in this process while the window is paused — before, between and
+   after the window's phases, ``--seconds`` in all. This is what the window could train at if drawing were free.
+   Interleaving matters on a virtual machine: the engine's own speed there drifts by ±30 % within seconds
+   (measured: 780–1,450 epochs/s on the maximum network in one minute, nothing else running), so a measurement
+   before and one after the window can both miss what the machine did meanwhile.
 
 A frame is timed from the start of ``MainWindow.draw`` to the window's ``request_snapshot`` call that ends it
 (after Qt has painted), by wrapping those two methods on the instance.
@@ -20,7 +22,8 @@ A frame is timed from the start of ``MainWindow.draw`` to the window's ``request
 What it prints: the machine (see ``_machine.py``), readable figures, then as the last line one JSON object:
 
 ``efficiency``
-    ``epochs_per_s`` ÷ ``engine_epochs_per_s``: the share of the engine's speed that survives in the window.
+    ``epochs_per_s`` ÷ ``engine_epochs_per_s``: the share of the engine's speed that survives in the window;
+    ``efficiency_per_round``: each phase against the engine alone just before and after it (the spread).
 ``median_frame_ms``, ``p95_frame_ms``
     time between consecutive frames (1000 / frame rate).
 ``draw_ms``, ``draw_p95_ms``
@@ -82,10 +85,11 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def engine_alone(config: Config, seconds: float) -> tuple[int, int, float, float]:
-    """Train the experiment ``config`` builds, whole epochs, for about ``seconds``: (epochs, steps, elapsed, CPU s)."""
-    exp = build(config)
-    trainer = exp.trainer
+def engine_alone(config: Config, seconds: float, trainer=None) -> tuple[int, int, float, float]:
+    """Train the experiment ``config`` builds (or go on with ``trainer``), whole epochs, for about ``seconds``:
+    (epochs, steps, elapsed, CPU s)."""
+    if trainer is None:
+        trainer = build(config).trainer
     for _ in range(3):  # warm-up: buffers, caches
         trainer.run_epoch()
     epochs = steps = 0
@@ -134,8 +138,9 @@ def _median(values: list[float]) -> float | None:
     return round(float(np.median(values)), 2) if values else None
 
 
-def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: float) -> dict:
-    """Train in the real window under ``app.exec()``; returns frame and training figures."""
+def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: float, rounds: int = 1) -> dict:
+    """Train in the real window under ``app.exec()`` for ``rounds`` phases of ``seconds / rounds``, with the engine
+    alone between them (the window paused); returns frame, training and engine-alone figures."""
     from visualizer.engine.grid import GridEvaluator, GridPass
     from visualizer.training.snapshot import Snapshot
     from visualizer.ui.main_window import MainWindow
@@ -180,14 +185,14 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
 
     Snapshot.of = classmethod(of)
     try:
-        return _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snapshot_ms)
+        return _run_window(config, size, warmup, seconds, rounds, MainWindow, state, grid_ms, snapshot_ms)
     finally:
         GridEvaluator.evaluate = original_evaluate
         GridPass.advance = original_advance
         Snapshot.of = classmethod(original_of)
 
 
-def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snapshot_ms) -> dict:
+def _run_window(config, size, warmup, seconds, rounds, MainWindow, state, grid_ms, snapshot_ms) -> dict:
 
     app = QApplication.instance() or QApplication([])
     pg.setConfigOptions(antialias=True, imageAxisOrder="row-major", background="w", foreground="#333")
@@ -199,7 +204,12 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
     frame_start: list[float] = []
     frame_end: list[float] = []
     draw_end: list[float] = []
-    state.update({"measuring": False, "t0": 0.0, "t1": 0.0, "snap0": None, "snap1": None, "started": False})
+    frame_phase: list[int] = []
+    state.update({"measuring": False, "started": False, "phase": 0, "elapsed": 0.0, "epochs": 0, "steps": 0,
+                  "cpu": [0.0, 0.0, 0.0, 0.0], "engine": [0, 0, 0.0, 0.0]})
+    engine_trainer = build(config).trainer
+    phase_s = seconds / rounds
+    engine_s = seconds / (rounds + 1)  # the engine alone before, between and after the window's phases
 
     original_draw = win.draw
     original_request = controller.request_snapshot
@@ -207,6 +217,7 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
     def timed_draw(snap):
         if state["measuring"]:
             frame_start.append(time.perf_counter())
+            frame_phase.append(state["phase"])
             original_draw(snap)
             draw_end.append(time.perf_counter())
         else:
@@ -247,38 +258,61 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
         state["t0"] = time.perf_counter()
         state["cpu0"] = cpu_clocks()
         state["measuring"] = True
+        QTimer.singleShot(round(1000 * phase_s), end_measuring)
 
     def end_measuring():
-        state["t1"] = time.perf_counter()
-        state["cpu1"] = cpu_clocks()
-        state["snap1"] = controller.latest
         state["measuring"] = False
-        app.quit()
+        if len(frame_end) < len(frame_start):  # a frame cut in two by the phase's end does not count
+            del frame_start[len(frame_end):], frame_phase[len(frame_end):], draw_end[len(frame_end):]
+        snap0, snap1 = state["snap0"], controller.latest
+        state["elapsed"] += time.perf_counter() - state["t0"]
+        state["epochs"] += snap1.epoch - snap0.epoch
+        state.setdefault("phase_rates", []).append((snap1.epoch - snap0.epoch) / (time.perf_counter() - state["t0"]))
+        state["steps"] += snap1.steps - snap0.steps
+        state["cpu"] = [a + (b - c) for a, b, c in zip(state["cpu"], cpu_clocks(), state["cpu0"], strict=True)]
+        state["snap1"] = snap1
+        controller.pause()
+        QTimer.singleShot(0, engine_phase)
+
+    def engine_phase():
+        latest = controller.latest
+        if latest is not None and latest.running:  # wait until the window's training has stopped
+            QTimer.singleShot(5, engine_phase)
+            return
+        result = engine_alone(config, engine_s, engine_trainer)
+        state["engine"] = [a + b for a, b in zip(state["engine"], result, strict=True)]
+        state.setdefault("engine_rates", []).append(result[0] / result[2])
+        state["phase"] += 1
+        if state["phase"] > rounds:
+            app.quit()
+            return
+        controller.play()
+        # the first phase waits --warmup (the child starts); later ones half a second, for training to be back at
+        # full pace
+        QTimer.singleShot(round(1000 * (warmup if state["phase"] == 1 else min(warmup, 0.5))), begin_measuring)
 
     def start_training(_snap=None):
         if state["started"]:
             return
         state["started"] = True
         controller.set_speed(0)  # as fast as possible, whatever the app's default pace
-        controller.play()
-        QTimer.singleShot(round(1000 * warmup), begin_measuring)
-        QTimer.singleShot(round(1000 * (warmup + seconds)), end_measuring)
+        QTimer.singleShot(0, engine_phase)  # the engine alone first, then the window's first phase
 
     if controller.latest is not None:
         QTimer.singleShot(0, start_training)
     else:
         controller.sigSnapshot.connect(start_training)
-    QTimer.singleShot(round(1000 * (warmup + seconds + 30)), app.quit)  # never hang
+    QTimer.singleShot(round(1000 * (2 * seconds + rounds * 2 + 60)), app.quit)  # never hang
     app.exec()
-    snap0, snap1 = state["snap0"], state["snap1"]
+    snap1 = state.get("snap1")
     win.close()
-    if snap0 is None or snap1 is None or len(frame_end) < 2:
+    if snap1 is None or len(frame_end) < 2 or state["phase"] <= rounds:
         raise SystemExit("live.py: the window produced no frames (did training start?)")
 
-    elapsed = state["t1"] - state["t0"]
-    gui_cpu, thread_cpu, proc_cpu, child_cpu = (b - a for a, b in zip(state["cpu0"], state["cpu1"], strict=True))
+    elapsed = state["elapsed"]
+    gui_cpu, thread_cpu, proc_cpu, child_cpu = state["cpu"]
     train_cpu = child_cpu if state.get("mode") == "process" else thread_cpu  # where the training loop runs
-    epochs = snap1.epoch - snap0.epoch
+    epochs = state["epochs"]
     cpu = {  # CPU seconds per wall second: robust to other jobs on the machine, unlike the wall-clock rates
         "gui_thread_cpu_share": round(gui_cpu / elapsed, 3),
         "training_thread_cpu_share": round(thread_cpu / elapsed, 3),
@@ -288,7 +322,8 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
     }
     n = min(len(frame_end), len(draw_end))
     starts = np.array(frame_start[:n])
-    intervals = np.diff(starts) * 1000.0
+    phases = np.array(frame_phase[:n])
+    intervals = np.diff(starts)[np.diff(phases) == 0] * 1000.0  # within a phase, never across the engine's turn
     draws = (np.array(frame_end[:n]) - starts) * 1000.0
     paints = (np.array(frame_end[:n]) - np.array(draw_end[:n])) * 1000.0
     views = {name: _median(v) for name, v in view_ms.items()}
@@ -315,9 +350,14 @@ def _run_window(config, size, warmup, seconds, MainWindow, state, grid_ms, snaps
         "draw_ms": round(float(np.median(draws)), 2),
         "draw_p95_ms": round(float(np.percentile(draws, 95)), 2),
         "frames_per_s": round(len(frame_end) / elapsed, 1),
-        "epochs_per_s": round((snap1.epoch - snap0.epoch) / elapsed, 1),
-        "steps_per_s": round((snap1.steps - snap0.steps) / elapsed, 1),
+        "epochs_per_s": round(epochs / elapsed, 1),
+        "steps_per_s": round(state["steps"] / elapsed, 1),
         "seconds": round(elapsed, 2),
+        "rounds": rounds,
+        "engine": state["engine"],
+        # each phase against the mean of the engine alone just before and just after it
+        "efficiency_per_round": [round(r / (0.5 * (a + b)), 3) for r, a, b in zip(
+            state["phase_rates"], state["engine_rates"][:-1], state["engine_rates"][1:], strict=True)],
         "mode": state.get("mode"),
         "child_start_s": round(state["child_start_s"], 3) if state.get("child_start_s") else None,
         "network": list(snap1.sizes),
@@ -330,6 +370,8 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=12.0, help="measured seconds, window and engine each")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of training before measuring")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="window phases, the engine alone before, between and after them (default 4)")
     parser.add_argument("--layers", default="8,8,8,8,8,8", help="hidden layer sizes, e.g. 64,64 (default: 6 × 8)")
     parser.add_argument("--size", type=parse_size, default=(1500, 900), metavar="WxH", help="window size")
     parser.add_argument("--dataset", default="circle", help="data set name (default circle)")
@@ -349,15 +391,13 @@ def main(argv=None) -> dict:
     hidden = tuple(int(h) for h in args.layers.split(",") if h.strip())
     config = Config(dataset=args.dataset, features=tuple(args.features.split(",")), hidden=hidden)
 
-    half = args.seconds / 2
-    e_a, s_a, t_a, c_a = engine_alone(config, half)
-    result = run_window(config, args.size, args.warmup, args.seconds)
-    e_b, s_b, t_b, c_b = engine_alone(config, half)
-    engine_eps = (e_a + e_b) / (t_a + t_b)
-    engine_sps = (s_a + s_b) / (t_a + t_b)
+    result = run_window(config, args.size, args.warmup, args.seconds, args.rounds)
+    e_n, s_n, t_n, c_n = result.pop("engine")
+    engine_eps = e_n / t_n
+    engine_sps = s_n / t_n
     cpu = result["cpu"]
-    cpu["engine_epochs_per_cpu_s"] = round((e_a + e_b) / (c_a + c_b), 1)
-    cpu["engine_cpu_share"] = round((c_a + c_b) / (t_a + t_b), 3)
+    cpu["engine_epochs_per_cpu_s"] = round(e_n / c_n, 1)
+    cpu["engine_cpu_share"] = round(c_n / t_n, 3)
     per_cpu, engine_per_cpu = cpu["epochs_per_training_cpu_s"], cpu["engine_epochs_per_cpu_s"]
     cpu["efficiency_per_training_cpu_s"] = round(per_cpu / engine_per_cpu, 3) if per_cpu and engine_per_cpu else None
     result = {
@@ -365,7 +405,7 @@ def main(argv=None) -> dict:
         **result,
         "engine_epochs_per_s": round(engine_eps, 1),
         "engine_steps_per_s": round(engine_sps, 1),
-        "engine_epochs_per_s_before_after": [round(e_a / t_a, 1), round(e_b / t_b, 1)],
+        "engine_seconds": round(t_n, 2),
         "size": list(args.size),
         "dataset": args.dataset,
         "switch_interval_ms": sys.getswitchinterval() * 1000.0,
@@ -378,7 +418,8 @@ def main(argv=None) -> dict:
     print(f"frames: interval median {result['median_frame_ms']} ms, p95 {result['p95_frame_ms']} ms, "
           f"{result['frames_per_s']} frames/s; drawing median {result['draw_ms']} ms, p95 {result['draw_p95_ms']} ms")
     print(f"training while drawing: {result['epochs_per_s']} epochs/s, {result['steps_per_s']} steps/s; "
-          f"engine alone: {result['engine_epochs_per_s']} epochs/s -> efficiency {result['efficiency']}")
+          f"engine alone: {result['engine_epochs_per_s']} epochs/s -> efficiency {result['efficiency']} "
+          f"(rounds: {', '.join(str(e) for e in result['efficiency_per_round'])})")
     b = result["breakdown"]
     print("frame (GUI thread, median ms): " + ", ".join(f"{k.removesuffix('_ms')} {v}" for k, v in b["frame"].items()))
     t = b["training_thread"]
