@@ -187,6 +187,25 @@ def test_batch_size_change_mid_epoch():
         trainer.batch_size = 0
 
 
+def test_an_epoch_with_a_deadline_stops_mid_epoch_and_goes_on_to_the_same_weights():
+    whole = circle_trainer(batch_size=10)
+    sliced = circle_trainer(batch_size=10)
+    for _ in range(2):
+        assert whole.run_epoch() is None
+    calls = 0
+    while sliced.epoch < 2:
+        assert sliced.run_epoch(deadline=0.0) is None  # a deadline long past: one mini-batch a call
+        calls += 1
+        if sliced.epoch < 2:
+            assert sliced.mid_epoch or sliced._cursor == 0
+    assert calls == whole.steps == sliced.steps == 50
+    for a, b in zip(whole.net.weights, sliced.net.weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(whole.history.view()["train_loss"], sliced.history.view()["train_loss"])
+    # a deadline far ahead is a whole epoch
+    assert sliced.run_epoch(deadline=float("inf")) is None and sliced.epoch == 3 and not sliced.mid_epoch
+
+
 def test_every_sample_is_seen_once_per_epoch_even_when_the_batch_size_changes():
     ds = make_dataset("circle", seed=0, n_samples=60, train_fraction=0.5)
     net = Network([2, 1], output="linear")

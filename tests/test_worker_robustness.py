@@ -3,6 +3,8 @@ reported and pause training, step commands do not pile up, and a dead thread is 
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -356,3 +358,32 @@ def test_restart_replaces_a_stuck_thread_and_shutdown_still_ends_both(qtbot, con
     assert_trains_on(qtbot, controller)
     assert controller.shutdown(3000)
     assert not old_thread.isRunning()
+
+
+def test_health_and_evaluation_are_measured_ten_times_a_second_while_training_and_afresh_when_paused(
+        qtbot, controller):
+    """Statistics and the test-set evaluation (a pass over the data each) are not recomputed for every snapshot
+    while training runs; paused, and after a command, each snapshot measures its own network."""
+    from visualizer.training.worker import MEASURE_INTERVAL_S
+
+    c = controller
+    c.start()
+    c.play()
+    snaps = []
+    c.sigSnapshot.connect(snaps.append)
+    t0 = time.perf_counter()
+    wait_snapshot(qtbot, c, lambda s: s.running and len(snaps) >= 20)
+    elapsed = time.perf_counter() - t0
+    running = [s for s in snaps if s.running]
+    measured = {id(s.stats) for s in running}
+    assert len(measured) <= 2 + elapsed / MEASURE_INTERVAL_S < len(running)
+    c.pause()
+    paused = wait_snapshot(qtbot, c, lambda s: not s.running)
+    trainer = trainer_of(c)
+    assert paused.stats["grad_norm"] == trainer.statistics()["grad_norm"]
+    assert paused.stats["saturated"] == trainer.statistics()["saturated"]
+    c.step_epoch()
+    stepped = wait_snapshot(qtbot, c, lambda s: s.epoch == paused.epoch + 1)
+    assert stepped.stats is not paused.stats
+    assert stepped.stats["saturated"] == trainer_of(c).statistics()["saturated"]
+    np.testing.assert_array_equal(stepped.confusion, trainer_of(c).evaluation().confusion)

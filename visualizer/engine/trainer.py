@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import math
+import time
 
 import numpy as np
 
@@ -447,19 +448,30 @@ class Trainer:
                 return self._end_epoch()
         return None
 
-    def run_epoch(self) -> str | None:
-        """Finish the current epoch (all of it, unless a mini-batch step already began it)."""
+    def run_epoch(self, deadline: float | None = None) -> str | None:
+        """Finish the current epoch (all of it, unless a mini-batch step already began it).
+
+        With ``deadline`` (a :func:`time.perf_counter` value) it returns None after the mini-batch during which
+        that time passed, mid-epoch (:attr:`mid_epoch`); the next call goes on from the next mini-batch, so the
+        steps are exactly those of whole epochs. The training loop uses it to hand out snapshots every few
+        milliseconds on networks whose epoch is longer than that, in this tight loop (a :meth:`step_batch` per
+        mini-batch costs a third more at 10 hidden layers of 64).
+        """
         if self._cursor == 0:
             self._begin_epoch()
         elif self._layout_b != self._batch_size:
             self._layout(self._cursor)
         step = self._step
+        n_train = self.n_train
         with np.errstate(all="ignore"):
             for XbT, TbT in self._batches[self._batch_index :]:
                 if not step(XbT, TbT):
                     return self._stopped_diverged()
                 self._batch_index += 1
                 self._cursor += XbT.shape[1]
+                if deadline is not None and self._cursor < n_train and time.perf_counter() >= deadline:
+                    self.diverged = False
+                    return None
             self.diverged = False
             self._cursor = 0
             return self._end_epoch()

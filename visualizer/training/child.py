@@ -119,6 +119,7 @@ class ChildLoop(TrainingLoop):
         exp = self._exp
         self._serial += 1
         steps_per_s, epochs_per_s = self._rates()
+        stats, evaluation = self._measures()
         snap = Snapshot.of(
             exp,
             serial=self._serial,
@@ -127,10 +128,11 @@ class ChildLoop(TrainingLoop):
             running=self._running.is_set(),
             steps_per_s=steps_per_s,
             epochs_per_s=epochs_per_s,
-            stats=exp.trainer.statistics(),
+            stats=stats,
             config=self._config,
             history={},
             dataset=None,
+            evaluation=evaluation,
         )
         layout = None
         objects = (exp.network, exp.grid, exp.dataset)

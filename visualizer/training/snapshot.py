@@ -21,8 +21,8 @@ def _dead_copy(net) -> tuple[np.ndarray, ...] | None:
     return tuple(m.copy() for m in dead)
 
 
-def _evaluation(trainer, dataset) -> dict:
-    """The fields measured by ``trainer.evaluation()`` (empty for a trainer without it)."""
+def evaluation_fields(trainer, dataset) -> dict:
+    """The snapshot fields measured by ``trainer.evaluation()`` (empty for a trainer without it)."""
     if not hasattr(trainer, "evaluation"):
         return {}
     ev = trainer.evaluation(image=getattr(dataset, "image_shape", None) is not None)
@@ -138,10 +138,12 @@ class Snapshot:
     eval_split: str = "test"
 
     @classmethod
-    def of(cls, experiment, serial: int = 1, generation: int = 1, with_grid: bool = True, **extra) -> Snapshot:
+    def of(cls, experiment, serial: int = 1, generation: int = 1, with_grid: bool = True,
+           evaluation: dict | None = None, **extra) -> Snapshot:
         """Snapshot an :class:`~visualizer.engine.experiment.Experiment` (copies of its live arrays, a fresh grid
-        pass unless ``with_grid`` is False, read-only history); ``extra`` sets the remaining fields (running,
-        speeds, …)."""
+        pass unless ``with_grid`` is False, read-only history, the test set's evaluation unless ``evaluation``
+        gives :func:`evaluation_fields` measured before); ``extra`` sets the remaining fields (running, speeds,
+        …)."""
         net, trainer = experiment.network, experiment.trainer
         fields = {
             "serial": serial,
@@ -167,7 +169,7 @@ class Snapshot:
             "dead": _dead_copy(net),
             "grad_history": trainer.grad_history.view() if hasattr(trainer, "grad_history") else None,
             "gradients": tuple(g.ravel().copy() for g in net._grad_blocks) if hasattr(net, "_grad_blocks") else None,
-            **_evaluation(trainer, experiment.dataset),
+            **(evaluation_fields(trainer, experiment.dataset) if evaluation is None else evaluation),
         }
         fields.update(extra)
         return cls(**fields)
