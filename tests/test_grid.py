@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -185,3 +187,21 @@ def test_nan_and_inf_parameters_give_finite_maps_fast_path_otherwise():
     cleaned.weights[0][1, 2] = 1e15
     np.testing.assert_array_equal(result.output, grid.evaluate(cleaned).output)
     assert not np.array_equal(result.output, clean.output)
+
+
+def test_a_sliced_pass_gives_the_maps_of_a_whole_one_for_wide_layers():
+    """Wide layers are computed ROWS_PER_SLICE units at a time (so a sliced pass yields every millisecond or so);
+    however it is sliced, the maps are bit for bit those of one call."""
+    from visualizer.engine.grid import ROWS_PER_SLICE
+
+    net = Network([2, 40, 40, 3], activation="tanh", output="softmax", loss="crossentropy", seed=3)
+    grid = GridEvaluator(("x1", "x2"), resolution=30)
+    whole = grid.evaluate(net)
+    sliced = grid.start(net)
+    calls = 1
+    while not sliced.advance(0.0):
+        calls += 1
+    assert calls == 2 * math.ceil(40 / ROWS_PER_SLICE) + 1  # the softmax output in one piece
+    for a, b in zip(whole.layers, sliced.result().layers, strict=True):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(sliced.result().output.sum(axis=0), 1.0, rtol=1e-5)
