@@ -63,6 +63,9 @@ HELLO_TIMEOUT_S = 30.0
 FIRST_FRAME_WAIT_S = 0.5
 """At most this long the child's start waits for the first frame to be drawn (spawning competes with it for CPU)."""
 
+SOCKET_BUFFER = 4 << 20
+"""Bytes asked for each end's socket buffers (the kernel caps it at ``net.core.wmem_max``)."""
+
 QUIT_WAIT_S = 0.25
 """How long quit waits for the child to end by itself before killing it."""
 
@@ -227,6 +230,9 @@ class TrainingWorker(TrainingLoop, QObject):
             while not (self._snapshot_wanted.is_set() or self._quit.is_set()) and time.perf_counter() < deadline:
                 self._snapshot_wanted.wait(0.01)  # drawn: the GUI asks for the next one
         ours, theirs = socket.socketpair()
+        for end in (ours, theirs):
+            for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
+                end.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
         t0 = time.perf_counter()
         try:
             self.child = subprocess.Popen(
