@@ -387,3 +387,21 @@ def test_health_and_evaluation_are_measured_ten_times_a_second_while_training_an
     assert stepped.stats is not paused.stats
     assert stepped.stats["saturated"] == trainer_of(c).statistics()["saturated"]
     np.testing.assert_array_equal(stepped.confusion, trainer_of(c).evaluation().confusion)
+
+
+def test_an_epoch_longer_than_a_slice_still_hands_out_snapshots_mid_epoch(qtbot):
+    """A slow epoch (here 1,000 steps of one sample) is trained in slices of a few milliseconds, and a snapshot the
+    GUI asked for goes out after the slice, with the weights of that moment: frames never wait for an epoch."""
+    c = pulling(TrainingController(Config(batch_size=1, hidden=(32, 32, 32), n_points=2000)))
+    snaps = []
+    c.sigSnapshot.connect(snaps.append)
+    try:
+        c.start()
+        c.play()
+        qtbot.waitUntil(lambda: sum(s.running for s in snaps) >= 12, timeout=TIMEOUT)
+        steps_per_epoch = trainer_of(c).n_train
+        running = [s for s in snaps if s.running][3:]  # past the first epochs (their pace is not known yet)
+        mid_epoch = [s.steps for s in running if s.steps % steps_per_epoch]
+        assert len(mid_epoch) >= 3, [s.steps for s in running]
+    finally:
+        assert c.shutdown(2000)

@@ -291,6 +291,7 @@ class TrainingLoop:
             if trainer.n_train // max(trainer.batch_size, 1) > 1 and self._epoch_is_slow():
                 reason = trainer.run_epoch(deadline=deadline)
                 if reason is None and trainer.mid_epoch:
+                    self._dirty = True  # new weights: a snapshot asked for goes out now, not at the epoch's end
                     break  # epoch continues next slice; keeps pause and commands responsive
             else:
                 reason = trainer.run_epoch()
