@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -205,3 +206,21 @@ def test_a_sliced_pass_gives_the_maps_of_a_whole_one_for_wide_layers():
     for a, b in zip(whole.layers, sliced.result().layers, strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_allclose(sliced.result().output.sum(axis=0), 1.0, rtol=1e-5)
+
+
+def test_big_networks_get_a_coarser_grid_and_playground_sized_ones_the_full_one():
+    from visualizer.engine.experiment import Config, build
+    from visualizer.engine.grid import FULL_RESOLUTION, LEAST_RESOLUTION, resolution_for
+
+    assert resolution_for([7, 8, 8, 8, 8, 8, 8, 1]) == FULL_RESOLUTION  # Playground's largest network
+    assert resolution_for([7, 64, 64, 64, 64, 1]) == FULL_RESOLUTION
+    big = resolution_for([7, *[64] * 10, 1])
+    assert 60 <= big < FULL_RESOLUTION
+    assert resolution_for([2, *[1000] * 10, 1]) == LEAST_RESOLUTION
+    # the pass costs about what four layers of 64 cost at the full resolution, not more
+    work = sum((a + 1) * b for a, b in itertools.pairwise([7, *[64] * 10, 1]))
+    assert big**2 * work <= 1.05 * FULL_RESOLUTION**2 * 16_384
+    exp = build(Config(hidden=(64,) * 10, features=tuple(FEATURES)))
+    assert exp.grid.resolution == big and exp.grid.evaluate(exp.network).output.shape[-1] == big
+    assert build(Config()).grid.resolution == FULL_RESOLUTION
+    assert build(Config(hidden=(64,) * 10), grid_resolution=30).grid.resolution == 30

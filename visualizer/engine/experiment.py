@@ -17,7 +17,7 @@ from .data import Dataset, make_dataset, normalize, parse_expression
 from .data.generators import MAX_SAMPLES
 from .evaluation import PREDICTION_ROWS
 from .features import DEFAULT_FEATURES, FEATURES, check_features, feature_matrix
-from .grid import GridEvaluator
+from .grid import GridEvaluator, resolution_for
 from .network import REDUCTIONS, Network
 from .slicing import SliceGridEvaluator
 from .stopping import StopCriteria
@@ -258,7 +258,7 @@ class Experiment:
                 raise ValueError(f"slice axes must be two different columns 0…{ds.n_features - 1}, got {axes!r}")
             axes = (i, j)
         chosen = slice_axes_for(ds, axes)
-        resolution = self.grid.resolution if self.grid is not None else 100
+        resolution = self.grid.resolution if self.grid is not None else resolution_for(self.network.sizes)
         self.grid = None if chosen is None else SliceGridEvaluator(ds, chosen, resolution, self.normalization)
         self.config = replace(self.config, slice_axes=axes)
 
@@ -288,7 +288,7 @@ class Experiment:
         self.dataset = dataset
 
 
-def build(config: Config, dataset: Dataset | None = None, grid_resolution: int = 100) -> Experiment:
+def build(config: Config, dataset: Dataset | None = None, grid_resolution: int | None = None) -> Experiment:
     """Build data, network, trainer and grid evaluator from ``config``.
 
     Parameters
@@ -296,8 +296,9 @@ def build(config: Config, dataset: Dataset | None = None, grid_resolution: int =
     config : Config
     dataset : Dataset, optional
         Use this data instead of generating ``config.dataset`` (user data, edited points).
-    grid_resolution : int
-        Points per axis of the grid pass (2-D data only).
+    grid_resolution : int, optional
+        Points per axis of the grid pass; by default :func:`~visualizer.engine.grid.resolution_for` the network
+        (100, fewer for networks bigger than four hidden layers of 64).
     """
     if dataset is None:
         dataset = make_dataset(
@@ -350,6 +351,8 @@ def build(config: Config, dataset: Dataset | None = None, grid_resolution: int =
         batch_reduction=config.batch_reduction,
     )
     grid = None
+    if grid_resolution is None:
+        grid_resolution = resolution_for(net.sizes)
     if dataset.domain is not None and dataset.n_features == 2:
         grid = GridEvaluator(features, dataset.domain, grid_resolution, norm)
     else:
