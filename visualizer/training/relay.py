@@ -75,8 +75,9 @@ GRID_SLICE_S = 0.004
 GRID_SHARE = 0.3
 """While training runs, grid passes take at most this share of a core (after a pass of ``t`` CPU seconds the next
 starts ``t·(1/GRID_SHARE − 1)`` later): the core the child does not use is the GUI's first. On Playground's
-largest network (a pass ≈ 1–2 ms) that is every frame; at 10 × 64 (11–45 ms) the neuron maps follow at 7–27 Hz
-while frames, weights and loss go on at the frame rate. Paused, every snapshot gets its own pass at once."""
+largest network (a pass ≈ 0.5–2 ms) that is every frame; at 10 × 64 (10–21 ms at the 65 points per axis
+``grid.resolution_for`` gives it) the neuron maps follow at ~12–30 Hz while frames, weights and loss go on at the
+frame rate. Paused, every snapshot gets its own pass at once."""
 
 MAX_RESTARTS = 3
 """Child deaths within :data:`RESTART_WINDOW_S` after which the thread gives up (reported as a dead thread)."""
