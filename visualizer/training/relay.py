@@ -45,12 +45,11 @@ import threading
 import time
 from multiprocessing.connection import Connection, wait
 
-import numpy as np
 from PyQt6.QtCore import QObject, pyqtSignal, pyqtSlot
 
 from ..engine.data import Dataset
-from ..engine.trainer import History
 from .child import DatasetRef, Payload
+from .relay_parts import HistoryCopy, Wake
 from .snapshot import Snapshot
 from .worker import TrainingLoop
 
@@ -88,59 +87,6 @@ def process_mode_default() -> bool:
     return os.environ.get(INPROCESS_ENV, "").strip().lower() not in ("1", "true", "yes", "on")
 
 
-class _HistoryCopy:
-    """The parent's copy of the child's :class:`~visualizer.engine.trainer.History`: append-only arrays that grow
-    by doubling, so a view handed out stays valid and unchanged (as the engine's own)."""
-
-    def __init__(self):
-        self.n = 0
-        self._data = np.full((len(History.FIELDS), 1024), np.nan)
-
-    def extend(self, rows: dict) -> None:
-        k = len(next(iter(rows.values()))) if rows else 0
-        if not k:
-            return
-        if self.n + k > self._data.shape[1]:
-            grown = np.full((len(History.FIELDS), max(2 * self._data.shape[1], self.n + k)), np.nan)
-            grown[:, : self.n] = self._data[:, : self.n]
-            self._data = grown
-        for i, name in enumerate(History.FIELDS):
-            self._data[i, self.n : self.n + k] = rows[name]
-        self.n += k
-
-    def view(self) -> dict:
-        block = self._data[:, : self.n]
-        block.flags.writeable = False
-        return dict(zip(History.FIELDS, block, strict=True))
-
-
-class _Wake(threading.Event):
-    """The loop's wake-up event, which also wakes the relay waiting on its sockets (a byte into a pipe)."""
-
-    def __init__(self):
-        super().__init__()
-        self.r, self.w = os.pipe()
-        os.set_blocking(self.r, False)
-        os.set_blocking(self.w, False)
-
-    def set(self) -> None:
-        super().set()
-        with contextlib.suppress(OSError):  # full: it is awake anyway; closed: quitting
-            os.write(self.w, b"!")
-
-    def drain(self) -> None:
-        try:
-            while os.read(self.r, 4096):
-                pass
-        except (BlockingIOError, OSError):
-            pass
-
-    def close(self) -> None:
-        for fd in (self.r, self.w):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
 class _ChildGoneError(Exception):
     pass
 
@@ -173,7 +119,7 @@ class TrainingWorker(TrainingLoop, QObject):
         self.child: subprocess.Popen | None = None
         self.child_start_s: float | None = None  # spawn to first word, for the benchmarks
         if self.process_mode:
-            self._wake = _Wake()
+            self._wake = Wake()
 
     # ------------------------------------------------------------------ GUI thread
     def set_gui_busy(self, busy: bool) -> None:
@@ -213,7 +159,7 @@ class TrainingWorker(TrainingLoop, QObject):
         self._wake = threading.Event()
         if wake.is_set():
             self._wake.set()
-        if isinstance(wake, _Wake):
+        if isinstance(wake, Wake):
             wake.close()
 
     # ------------------------------------------------------------------ child process
@@ -263,7 +209,7 @@ class TrainingWorker(TrainingLoop, QObject):
                     return False
                 if message[0] == "hello":
                     self.child_start_s = time.perf_counter() - t0
-                    self._history = _HistoryCopy()
+                    self._history = HistoryCopy()
                     self._layout = None  # (shadow network, grid evaluator, data set)
                     self._payload = None  # newest Payload not yet emitted (its history view taken on arrival)
                     self._grid_job = None  # (GridPass, payload it is for)
@@ -429,7 +375,7 @@ class TrainingWorker(TrainingLoop, QObject):
             self._grid_job = self._grid = None
         restart, rows = payload.history
         if restart:
-            self._history = _HistoryCopy()
+            self._history = HistoryCopy()
         self._history.extend(rows)
         snap = dataclasses.replace(payload.snap, history=self._history.view(), dataset=self._layout[2])
         self._payload = self._last = snap
