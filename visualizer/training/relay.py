@@ -179,7 +179,8 @@ class TrainingWorker(TrainingLoop, QObject):
         ours, theirs = socket.socketpair()
         for end in (ours, theirs):
             for option in (socket.SO_SNDBUF, socket.SO_RCVBUF):
-                end.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
+                with contextlib.suppress(OSError):  # Linux caps the size; other systems may refuse it: as it was
+                    end.setsockopt(socket.SOL_SOCKET, option, SOCKET_BUFFER)
         t0 = time.perf_counter()
         try:
             self.child = subprocess.Popen(
