@@ -252,7 +252,8 @@ class TrainingLoop(CommandsMixin):
         self._dirty = dirty  # the next snapshot shows the paused state
 
     def _train_slice(self, max_epochs: int | None) -> str | None:
-        """Train whole epochs for about ``slice_s`` seconds (or ``max_epochs``); returns a stop reason."""
+        """Train for about ``slice_s`` seconds (or ``max_epochs``): whole epochs, or the next part of an epoch longer
+        than the slice; returns a stop reason."""
         trainer = self._exp.trainer
         t0 = time.perf_counter()
         deadline = t0 + self.slice_s
