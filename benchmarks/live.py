@@ -10,8 +10,9 @@ What it does, in one invocation:
    event loop (``app.exec()``) with the app's own timers: ``--rounds`` phases of ``--seconds / --rounds`` each,
    after ``--warmup``. Single-shot timers mark the start and end of each phase; nothing polls or sleeps.
 2. **Engine alone**: the same experiment (data set, all seven input features by default, the hidden layers,
-   tanh), ``Trainer.run_epoch()`` back to back in this process while the window is paused — before, between and
-   after the window's phases, ``--seconds`` in all. This is what the window could train at if drawing were free.
+   tanh), ``Trainer.run_epoch()`` back to back in a fresh interpreter pinned to the core the app pins its child
+   to (as the app trains), while the window is paused — before, between and after the window's phases,
+   ``--seconds`` in all. This is what the window could train at if drawing were free.
    Interleaving matters on a virtual machine: the engine's own speed there drifts by ±30 % within seconds
    (measured: 780–1,450 epochs/s on the maximum network in one minute, nothing else running), so a measurement
    before and one after the window can both miss what the machine did meanwhile.
@@ -52,6 +53,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -106,6 +108,19 @@ def engine_alone(config: Config, seconds: float, trainer=None) -> tuple[int, int
     return epochs, steps, clock() - t0, time.thread_time() - c0
 
 
+def engine_alone_process(engine_args: list[str], seconds: float, cpu: int | None) -> tuple[int, int, float, float]:
+    """:func:`engine_alone` in a fresh interpreter — as the app trains, in its child process — pinned to ``cpu``
+    as the app pins its child (None: free). The same process as the window would not do: there the engine ran
+    up to a tenth slower than in the app's child, even on the child's own core (a Qt process's heap and threads),
+    which made efficiencies above 1."""
+    command = [sys.executable, os.path.abspath(__file__), "--engine-only", "--seconds", str(seconds), *engine_args]
+    if cpu is not None:
+        command += ["--cpu", str(cpu)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL)
+    epochs, steps, elapsed, cpu_s = json.loads(out.stdout.strip().splitlines()[-1])
+    return int(epochs), int(steps), float(elapsed), float(cpu_s)
+
+
 def _timed(fn, sink: list[float], state: dict):
     """``fn`` wrapped to append its milliseconds to ``sink`` while ``state["measuring"]``."""
 
@@ -138,7 +153,8 @@ def _median(values: list[float]) -> float | None:
     return round(float(np.median(values)), 2) if values else None
 
 
-def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: float, rounds: int = 1) -> dict:
+def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: float, rounds: int = 1,
+               engine_args: list[str] | None = None) -> dict:
     """Train in the real window under ``app.exec()`` for ``rounds`` phases of ``seconds / rounds``, with the engine
     alone between them (the window paused); returns frame, training and engine-alone figures."""
     from visualizer.engine.grid import GridEvaluator, GridPass
@@ -185,6 +201,7 @@ def run_window(config: Config, size: tuple[int, int], warmup: float, seconds: fl
 
     Snapshot.of = classmethod(of)
     try:
+        state["engine_args"] = engine_args or []
         return _run_window(config, size, warmup, seconds, rounds, MainWindow, state, grid_ms, snapshot_ms)
     finally:
         GridEvaluator.evaluate = original_evaluate
@@ -207,7 +224,6 @@ def _run_window(config, size, warmup, seconds, rounds, MainWindow, state, grid_m
     frame_phase: list[int] = []
     state.update({"measuring": False, "started": False, "phase": 0, "elapsed": 0.0, "epochs": 0, "steps": 0,
                   "cpu": [0.0, 0.0, 0.0, 0.0], "engine": [0, 0, 0.0, 0.0]})
-    engine_trainer = build(config).trainer
     phase_s = seconds / rounds
     engine_s = seconds / (rounds + 1)  # the engine alone before, between and after the window's phases
 
@@ -279,7 +295,9 @@ def _run_window(config, size, warmup, seconds, rounds, MainWindow, state, grid_m
         if latest is not None and latest.running:  # wait until the window's training has stopped
             QTimer.singleShot(5, engine_phase)
             return
-        result = engine_alone(config, engine_s, engine_trainer)
+        pinned = engine_cpu()
+        result = engine_alone_process(state["engine_args"], engine_s, pinned)
+        state["engine_pinned"] = pinned is not None
         state["engine"] = [a + b for a, b in zip(state["engine"], result, strict=True)]
         state.setdefault("engine_rates", []).append(result[0] / result[2])
         state["phase"] += 1
@@ -290,6 +308,20 @@ def _run_window(config, size, warmup, seconds, rounds, MainWindow, state, grid_m
         # the first phase waits --warmup (the child starts); later ones half a second, for training to be back at
         # full pace
         QTimer.singleShot(round(1000 * (warmup if state["phase"] == 1 else min(warmup, 0.5))), begin_measuring)
+
+    def engine_cpu():
+        """The core the app pins its child to (``relay.TrainingWorker._pin``: the last this process may use), or
+        None when it pins nothing (thread mode, NN_VISUALIZER_PIN=0, one core, no such call here)."""
+        from visualizer.training import relay
+
+        if not relay.process_mode_default() or os.environ.get(relay.PIN_ENV, "").strip().lower() in (
+                "0", "false", "no", "off"):
+            return None
+        try:
+            cpus = sorted(os.sched_getaffinity(os.getpid()))
+        except (AttributeError, OSError):
+            return None
+        return cpus[-1] if len(cpus) >= 2 else None
 
     def start_training(_snap=None):
         if state["started"]:
@@ -355,6 +387,7 @@ def _run_window(config, size, warmup, seconds, rounds, MainWindow, state, grid_m
         "seconds": round(elapsed, 2),
         "rounds": rounds,
         "engine": state["engine"],
+        "engine_pinned": state.get("engine_pinned", False),
         # each phase against the mean of the engine alone just before and just after it
         "efficiency_per_round": [round(r / (0.5 * (a + b)), 3) for r, a, b in zip(
             state["phase_rates"], state["engine_rates"][:-1], state["engine_rates"][1:], strict=True)],
@@ -380,7 +413,16 @@ def main(argv=None) -> dict:
                         help="override sys.setswitchinterval (milliseconds) to compare")
     parser.add_argument("--inprocess", action="store_true",
                         help="train in the training thread (NN_VISUALIZER_INPROCESS=1), not in a child process")
+    parser.add_argument("--engine-only", action="store_true", help=argparse.SUPPRESS)  # a turn of the engine alone
+    parser.add_argument("--cpu", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.engine_only:
+        if args.cpu is not None:
+            os.sched_setaffinity(0, {args.cpu})
+        hidden = tuple(int(h) for h in args.layers.split(",") if h.strip())
+        config = Config(dataset=args.dataset, features=tuple(args.features.split(",")), hidden=hidden)
+        print(json.dumps(engine_alone(config, args.seconds)))
+        return {}
     if args.inprocess:
         os.environ["NN_VISUALIZER_INPROCESS"] = "1"
     if args.switch_interval is not None:
@@ -391,7 +433,8 @@ def main(argv=None) -> dict:
     hidden = tuple(int(h) for h in args.layers.split(",") if h.strip())
     config = Config(dataset=args.dataset, features=tuple(args.features.split(",")), hidden=hidden)
 
-    result = run_window(config, args.size, args.warmup, args.seconds, args.rounds)
+    engine_args = ["--layers", args.layers, "--dataset", args.dataset, "--features", args.features]
+    result = run_window(config, args.size, args.warmup, args.seconds, args.rounds, engine_args)
     e_n, s_n, t_n, c_n = result.pop("engine")
     engine_eps = e_n / t_n
     engine_sps = s_n / t_n

@@ -323,3 +323,19 @@ def test_quit_with_a_frozen_child(qtbot, make):
     elapsed = time.perf_counter() - t0
     assert elapsed < 0.5, f"quit took {elapsed:.3f} s"
     assert child.poll() is not None and children_of_this_process() == []
+
+
+def test_the_child_is_kept_on_one_core_unless_told_not_to(qtbot, make, monkeypatch):
+    import os
+
+    cpus = sorted(os.sched_getaffinity(os.getpid())) if hasattr(os, "sched_getaffinity") else []
+    if len(cpus) < 2:
+        pytest.skip("one core: nothing to pin")
+    c = make(Config())
+    child_ready(qtbot, c)
+    assert os.sched_getaffinity(c._worker.child.pid) == {cpus[-1]}
+    assert sorted(os.sched_getaffinity(os.getpid())) == cpus  # the GUI process itself stays free
+    monkeypatch.setenv(relay.PIN_ENV, "0")
+    free = make(Config())
+    child_ready(qtbot, free)
+    assert sorted(os.sched_getaffinity(free._worker.child.pid)) == cpus
