@@ -87,11 +87,9 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def engine_alone(config: Config, seconds: float, trainer=None) -> tuple[int, int, float, float]:
-    """Train the experiment ``config`` builds (or go on with ``trainer``), whole epochs, for about ``seconds``:
-    (epochs, steps, elapsed, CPU s)."""
-    if trainer is None:
-        trainer = build(config).trainer
+def engine_alone(config: Config, seconds: float) -> tuple[int, int, float, float]:
+    """Train the experiment ``config`` builds, whole epochs, for about ``seconds``: (epochs, steps, elapsed, CPU s)."""
+    trainer = build(config).trainer
     for _ in range(3):  # warm-up: buffers, caches
         trainer.run_epoch()
     epochs = steps = 0
