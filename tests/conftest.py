@@ -159,17 +159,8 @@ def _no_dangling_qthreads(request):
 @pytest.fixture
 def window(qtbot):
     """A main window at full training speed that has drawn its first snapshot (a test module may define its own)."""
-    from window_helpers import TIMEOUT
+    from window_helpers import open_window
 
-    from visualizer.engine.experiment import Config
-    from visualizer.ui.main_window import MainWindow
-
-    win = MainWindow(Config(), use_settings=False)
-    qtbot.addWidget(win)
-    win.hyper_toolbar.set_speed(0)
-    win.resize(1400, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.controller.latest is not None, timeout=TIMEOUT)
+    win = open_window(qtbot)
     yield win
     win.shutdown()

@@ -7,24 +7,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import window_helpers
 from PyQt6.QtCore import QPoint, QPointF, Qt
+from window_helpers import TIMEOUT, wait_snapshot
 
 from visualizer.engine.experiment import Config
 from visualizer.ui.main_window import MainWindow
 
-TIMEOUT = 20_000
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 
 
 def open_window(qtbot, config: Config) -> MainWindow:
-    win = MainWindow(config, use_settings=False)
-    qtbot.addWidget(win)
-    win.hyper_toolbar.set_speed(0)
-    win.resize(1400, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    qtbot.waitUntil(lambda: win.data_editor.dataset is not None, timeout=TIMEOUT)
+    win = window_helpers.open_window(qtbot, config)
+    qtbot.waitUntil(lambda: win.data_editor.dataset is not None, timeout=TIMEOUT)  # its first snapshot drawn
     return win
 
 
@@ -55,15 +51,6 @@ def pixel(win) -> float:
 def draw_mode(qtbot, win) -> None:
     qtbot.mouseClick(win.data_editor.draw_button, LEFT)
     assert win.data_editor.active
-
-
-def wait_snapshot(qtbot, win, predicate):
-    latest = win.controller.latest
-    if latest is not None and predicate(latest):
-        return latest
-    with qtbot.waitSignal(win.controller.sigSnapshot, timeout=TIMEOUT, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def test_clicks_add_points_of_the_right_class_where_clicked(qtbot, window):

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PyQt6.QtCore import QRect, Qt
 from PyQt6.QtWidgets import QApplication
+from window_helpers import wait_snapshot
 
 from visualizer.engine.experiment import Config
 from visualizer.layers import parse_hidden
@@ -27,15 +28,6 @@ def window(qtbot):
     qtbot.waitExposed(win)
     yield win
     win.shutdown()
-
-
-def wait_snapshot(qtbot, win, predicate, timeout=TIMEOUT):
-    latest = win.controller.latest
-    if latest is not None and predicate(latest):
-        return latest
-    with qtbot.waitSignal(win.controller.sigSnapshot, timeout=timeout, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def wait_drawn(qtbot, win, predicate):

@@ -8,21 +8,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PyQt6.QtCore import Qt
+from window_helpers import open_window
 
 from visualizer.engine.experiment import Config, build
-from visualizer.ui.main_window import MainWindow
 
 TIMEOUT = 20_000
 
 
 @pytest.fixture
 def win(qtbot):
-    w = MainWindow(Config(activation="relu", hidden=(4, 3), init="he", seed=2), use_settings=False)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.controller.latest is not None, timeout=TIMEOUT)
+    w = open_window(qtbot, Config(activation="relu", hidden=(4, 3), init="he", seed=2), (1366, 768), full_speed=False)
     yield w
     w.shutdown()
 

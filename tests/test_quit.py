@@ -11,6 +11,7 @@ import time
 
 import pytest
 from PyQt6.QtCore import Qt
+from window_helpers import wait_snapshot
 
 import visualizer.training.worker as worker_module
 from visualizer.engine.data import make_dataset
@@ -44,15 +45,6 @@ def open_window(qtbot, config: Config) -> MainWindow:
     qtbot.waitExposed(win)
     qtbot.waitUntil(lambda: win._drawn_serial > 0, timeout=TIMEOUT)
     return win
-
-
-def wait_snapshot(qtbot, win, predicate, timeout=TIMEOUT):
-    latest = win.controller.latest
-    if latest is not None and predicate(latest):
-        return latest
-    with qtbot.waitSignal(win.controller.sigSnapshot, timeout=timeout, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def trainer_of(win):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF, QSettings
+from window_helpers import wait_snapshot
 
 from visualizer.engine.experiment import Config
 from visualizer.ui.main_window import MainWindow
@@ -21,16 +22,6 @@ def window(qtbot):
     win.show()
     yield win
     win.shutdown()
-
-
-def wait_snapshot(qtbot, win, predicate, timeout=TIMEOUT):
-    """Wait for the GUI-side snapshot signal until ``predicate(snapshot)``; return that snapshot."""
-    latest = win.controller.latest
-    if latest is not None and predicate(latest):
-        return latest
-    with qtbot.waitSignal(win.controller.sigSnapshot, timeout=timeout, check_params_cb=predicate) as blocker:
-        pass
-    return blocker.args[0]
 
 
 def wait_drawn(qtbot, win, snap):
